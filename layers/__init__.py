@@ -1,0 +1,1 @@
+"""The data catalogue (what layers exist, where they come from) and their loaders."""

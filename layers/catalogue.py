@@ -1,0 +1,52 @@
+"""The catalogue of administrative levels: codes, names, official sources.
+
+Table names and identifiers used in SQL come only from here, never from user input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str  # the spelling used in code, tables and the CLI
+    label_pl: str  # the UI term
+    code_length: int
+    parent: str | None
+    national_count: int  # units in the 2020-era PRG that the data mirror holds
+    prg_layer: str  # layer name in GUGiK's PRG package
+
+
+LEVELS: dict[str, Level] = {
+    "voivodeship": Level("voivodeship", "województwo", 2, None, 16, "A01_Granice_wojewodztw"),
+    "powiat": Level("powiat", "powiat", 4, "voivodeship", 380, "A02_Granice_powiatow"),
+    "gmina": Level("gmina", "gmina", 7, "powiat", 2477, "A03_Granice_gmin"),
+}
+
+# Field names tried, in order, when the user does not name the code or name field.
+CODE_FIELD_CANDIDATES = ("JPT_KOD_JE", "terc", "teryt", "TERYT", "kod", "code")
+NAME_FIELD_CANDIDATES = ("JPT_NAZWA_", "name", "nazwa", "NAZWA")
+
+# Valid voivodeship codes: even numbers 02-32.
+VOIVODESHIP_CODES = frozenset(f"{n:02d}" for n in range(2, 33, 2))
+
+# The files of the data mirror (PARTNERSTWA_DATA_DIR) that `make demo` loads, by level.
+MIRROR_BOUNDARIES = {
+    "voivodeship": "boundaries/wojewodztwa.geojson",
+    "powiat": "boundaries/powiaty.geojson",
+    "gmina": "boundaries/gminy.geojson",
+}
+# The vintage of the mirror's boundaries (codes of about 2020, see its README).
+MIRROR_AS_OF = "2020-01-01"
+
+
+def level(name: str) -> Level:
+    try:
+        return LEVELS[name]
+    except KeyError:
+        from services.errors import InvalidInput
+
+        raise InvalidInput(
+            f"unknown level {name!r}; expected one of: {', '.join(LEVELS)}"
+        ) from None

@@ -1,0 +1,156 @@
+"""Reading vector datasets (GeoJSON, GeoPackage, Shapefile folder or .zip) through pyogrio."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pyogrio.errors
+
+from layers.archive import safe_extract
+from services.errors import InvalidInput
+
+DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
+# GDAL falls back to this when a Shapefile has neither a .cpg nor a code page byte in its .dbf.
+GDAL_SHAPEFILE_FALLBACK = "ISO-8859-1"
+
+
+@dataclass
+class VectorSource:
+    frame: gpd.GeoDataFrame
+    name: str  # how messages refer to the source
+    driver: str
+    layer: str | None
+    encoding: str | None
+
+
+def _candidates(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*") if p.suffix.lower() in DATASET_SUFFIXES and p.is_file()
+    )
+
+
+def _pick(candidates: list[Path], layer: str | None, preferred: tuple[str, ...], where: str
+          ) -> Path:
+    if not candidates:
+        raise InvalidInput(
+            "no vector dataset found (looked for .shp, .gpkg, .geojson, .json, .fgb)", where=where
+        )
+    wanted = [layer] if layer else list(preferred)
+    for name in wanted:
+        hits = [p for p in candidates if p.stem.lower() == name.lower()]
+        if hits:
+            return hits[0]
+    if layer:
+        raise InvalidInput(
+            f"no dataset named {layer!r}; found: {', '.join(p.name for p in candidates)}",
+            where=where,
+        )
+    if len(candidates) == 1:
+        return candidates[0]
+    raise InvalidInput(
+        "several datasets found; choose one with --layer: "
+        + ", ".join(p.stem for p in candidates[:20]),
+        where=where,
+    )
+
+
+def _gdal_message(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _shapefile_encoding(path: Path, encoding: str | None, where: str) -> str | None:
+    """Decide how to decode a Shapefile's .dbf, refusing to guess between code pages."""
+    if encoding or path.suffix.lower() != ".shp":
+        return encoding
+    if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        return None
+    if pyogrio.read_info(path).get("encoding") != GDAL_SHAPEFILE_FALLBACK:
+        return None  # the .dbf names its code page itself
+    frame = pyogrio.read_dataframe(path, read_geometry=False, encoding="latin1")
+    text = frame.select_dtypes(include=["object", "string"])
+    raw = [str(v).encode("latin1") for col in text for v in text[col].dropna()]
+    non_ascii = [b for b in raw if any(ch > 0x7F for ch in b)]
+    if not non_ascii:
+        return None
+    try:
+        for b in non_ascii:
+            b.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "the Shapefile has no .cpg file and its text is not UTF-8; Polish data is usually "
+            "CP1250: run again with --encoding cp1250 (or ISO-8859-2)",
+            where=where,
+        ) from None
+    return "utf-8"
+
+
+def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[str, ...],
+          where: str) -> VectorSource:
+    try:
+        layers = pyogrio.list_layers(path)
+        layer_names = [str(row[0]) for row in layers]
+        chosen_layer = None
+        if len(layer_names) > 1:
+            wanted = [layer] if layer else list(preferred)
+            chosen_layer = next((n for n in layer_names for w in wanted if n.lower() == w.lower()),
+                                None)
+            if chosen_layer is None:
+                raise InvalidInput(
+                    "several layers; choose one with --layer: " + ", ".join(layer_names),
+                    where=where,
+                )
+        encoding = _shapefile_encoding(path, encoding, where)
+        info = pyogrio.read_info(path, layer=chosen_layer, encoding=encoding)
+        kwargs = {"layer": chosen_layer}
+        if encoding:
+            kwargs["encoding"] = encoding
+        frame = pyogrio.read_dataframe(path, use_arrow=True, **kwargs)
+    except InvalidInput:
+        raise
+    except LookupError as exc:
+        raise InvalidInput(f"unknown encoding {encoding!r}", where=where) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+            pyogrio.errors.CRSError, RuntimeError, ValueError) as exc:
+        raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
+                           where=where) from exc
+    if len(frame) == 0:
+        raise InvalidInput("the dataset has no features", where=where)
+    return VectorSource(frame, where, info.get("driver", "?"), chosen_layer, encoding)
+
+
+def read_vector(path: str | Path, *, layer: str | None = None, encoding: str | None = None,
+                preferred_layers: tuple[str, ...] = ()) -> VectorSource:
+    """Read one vector layer from a file, a folder or a .zip into a GeoDataFrame.
+
+    Parameters name the layer (file stem or GeoPackage layer) when the source holds several,
+    and the text encoding of Shapefiles without a .cpg. Any failure is an ``InvalidInput``
+    naming the source.
+    """
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        raise InvalidInput("no such file or folder", where=where)
+    if path.is_file() and path.stat().st_size == 0:
+        raise InvalidInput("the file is empty", where=where)
+    if path.is_dir():
+        target = _pick(_candidates(path), layer, preferred_layers, where)
+        return _read(target, layer if target.suffix.lower() == ".gpkg" else None, encoding,
+                     preferred_layers, f"{where}/{target.relative_to(path)}")
+    if path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory(prefix="partnerstwa-zip-") as tmp:
+            safe_extract(path, Path(tmp))
+            target = _pick(_candidates(Path(tmp)), layer, preferred_layers, where)
+            return _read(target, layer if target.suffix.lower() == ".gpkg" else None, encoding,
+                         preferred_layers, f"{where}!{target.relative_to(tmp)}")
+    if path.suffix.lower() == ".shp":
+        missing = [s for s in (".shx", ".dbf") if not path.with_suffix(s).exists()
+                   and not path.with_suffix(s.upper()).exists()]
+        if missing:
+            raise InvalidInput(f"the Shapefile lacks its {' and '.join(missing)} file",
+                               where=where)
+    return _read(path, layer, encoding, preferred_layers, where)

@@ -1,0 +1,169 @@
+"""The ``partnerstwa`` command line: parses arguments, calls one service, prints the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from services.errors import PartnerstwaError
+
+
+def _progress():
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - start:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _settings():
+    from services.config import Settings
+
+    return Settings.from_env()
+
+
+def _engine(settings):
+    from services.db import get_engine
+
+    return get_engine(settings.database_url, settings.statement_timeout_ms)
+
+
+def _print_summary(summary, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    print(f"loaded {summary.rows} {summary.level} units (vintage {summary.as_of}, "
+          f"{summary.coverage} coverage, {summary.area_km2:,.1f} km²) as load {summary.load_id}; "
+          f"repaired {summary.repaired}, replaced {summary.replaced}, "
+          f"archived {summary.archived}, warnings {len(summary.warnings)}")
+    for warning in summary.warnings:
+        print(f"  warning: {warning}")
+
+
+def cmd_db_init(args) -> int:
+    from services.db import init_database
+
+    result = init_database(_settings().database_url)
+    state = "created" if result["created"] else "already there"
+    print(f"database {result['database']} ({state}), PostGIS ready, schema at revision "
+          f"{result['revision']}")
+    return 0
+
+
+def cmd_load_boundaries(args) -> int:
+    from services.boundaries import load_boundaries
+
+    settings = _settings()
+    summary = load_boundaries(
+        _engine(settings), args.path, args.level, code_field=args.code_field,
+        name_field=args.name_field, as_of=args.as_of, encoding=args.encoding, layer=args.layer,
+        crs=args.crs, progress=_progress(),
+    )
+    _print_summary(summary, args.json)
+    return 0
+
+
+def cmd_load_reference(args) -> int:
+    from services.reference_data import load_reference_boundaries
+
+    settings = _settings()
+    for summary in load_reference_boundaries(_engine(settings), settings, progress=_progress()):
+        _print_summary(summary, args.json)
+    return 0
+
+
+def cmd_fetch_prg(args) -> int:
+    from services.reference_data import fetch_prg
+
+    print(fetch_prg(_settings()))
+    return 0
+
+
+def cmd_boundaries_status(args) -> int:
+    from services.units import boundary_status
+
+    rows = boundary_status(_engine(_settings()))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        vintage = " to ".join(sorted(set(row["as_of"]))) or "-"
+        print(f"{row['level']:<12} {row['units']:>5} units  vintage {vintage:<24} "
+              f"{row['area_km2']:>12,.1f} km²")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from web import create_app
+
+    app = create_app()
+    print(f"serving the map at http://{args.host}:{args.port}/", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnerstwa",
+        description="Spatial decision support for partnerships of Polish local governments.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database provisioning").add_subparsers(dest="db",
+                                                                           required=True)
+    db.add_parser("init", help="create the database, PostGIS and the schema (idempotent)"
+                  ).set_defaults(func=cmd_db_init)
+
+    load = sub.add_parser("load", help="load data into PostGIS").add_subparsers(dest="what",
+                                                                                required=True)
+    b = load.add_parser("boundaries", help="load one level of administrative boundaries")
+    b.add_argument("path", help="GeoJSON, GeoPackage, Shapefile (.shp, folder or .zip)")
+    b.add_argument("--level", required=True, choices=("gmina", "powiat", "voivodeship"))
+    b.add_argument("--code-field", help="field with the TERYT code (default: detected)")
+    b.add_argument("--name-field", help="field with the unit's name (default: detected)")
+    b.add_argument("--as-of", help="vintage of the boundaries, YYYY-MM-DD")
+    b.add_argument("--encoding", help="text encoding of a Shapefile without .cpg, e.g. cp1250")
+    b.add_argument("--layer", help="layer or file name when the source holds several")
+    b.add_argument("--crs", help="CRS of a source that does not state one, e.g. EPSG:2180")
+    b.add_argument("--json", action="store_true", help="print the summary as JSON")
+    b.set_defaults(func=cmd_load_boundaries)
+    r = load.add_parser("reference", help="load all levels from PARTNERSTWA_DATA_DIR, "
+                        "or download GUGiK's PRG when no mirror is given")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_load_reference)
+
+    fetch = sub.add_parser("fetch", help="download official sources").add_subparsers(
+        dest="source", required=True)
+    fetch.add_parser("prg", help="download and unpack GUGiK's PRG boundaries"
+                     ).set_defaults(func=cmd_fetch_prg)
+
+    status = sub.add_parser("boundaries", help="what boundaries are loaded").add_subparsers(
+        dest="what", required=True)
+    s = status.add_parser("status", help="units, vintages and area per level")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_boundaries_status)
+
+    serve = sub.add_parser("serve", help="serve the map viewer")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PartnerstwaError as exc:
+        print(f"partnerstwa: error: {exc.one_line()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("partnerstwa: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""Loading administrative boundaries into PostGIS: validate everything, then write in one
+transaction (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from layers.catalogue import (
+    CODE_FIELD_CANDIDATES,
+    LEVELS,
+    NAME_FIELD_CANDIDATES,
+    VOIVODESHIP_CODES,
+    Level,
+)
+from layers.catalogue import (
+    level as get_level,
+)
+from layers.vector import VectorSource, read_vector
+from services.boundary_store import write_units
+from services.db import database_errors
+from services.errors import InvalidInput
+from spatial.boundaries import (
+    EPSG_PUWG1992,
+    POLAND_BOX_2180,
+    axes_look_swapped,
+    normalise_codes,
+    outside_box,
+    repair_polygons,
+    to_puwg1992,
+)
+from spatial.coverage import coverage_report
+
+CODE_PATTERNS = {
+    "voivodeship": re.compile(r"^\d{2}$"),
+    "powiat": re.compile(r"^\d{4}$"),
+    "gmina": re.compile(r"^\d{6}[123]$"),
+}
+SHOW = 5  # how many offending items a message lists
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadSummary:
+    load_id: int
+    level: str
+    source: str
+    as_of: str
+    rows: int
+    repaired: int
+    replaced: int
+    archived: int
+    coverage: str
+    area_km2: float
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _listing(items) -> str:
+    items = list(items)
+    more = f" and {len(items) - SHOW} more" if len(items) > SHOW else ""
+    return ", ".join(str(i) for i in items[:SHOW]) + more
+
+
+def _pick_field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...], what: str,
+                option: str, where: str) -> str:
+    fields = [c for c in frame.columns if c != frame.geometry.name]
+    if given:
+        if given not in fields:
+            raise InvalidInput(f"no field {given!r} for the {what}; fields: {_listing(fields)}",
+                               where=where)
+        return given
+    for name in candidates:
+        if name in fields:
+            return name
+    raise InvalidInput(
+        f"no {what} field found (tried {', '.join(candidates)}); name it with {option}; "
+        f"fields: {_listing(fields)}",
+        where=where,
+    )
+
+
+def _check_codes(codes: pd.Series, lvl: Level, where: str) -> None:
+    pattern = CODE_PATTERNS[lvl.name]
+    bad = [c for c in codes if not pattern.match(c) or c[:2] not in VOIVODESHIP_CODES]
+    if bad:
+        lengths = {len(c) for c in bad}
+        hint = ""
+        for other in LEVELS.values():
+            if other.name != lvl.name and lengths == {other.code_length}:
+                hint = f"; they look like {other.name} codes: check --level"
+        if lvl.name == "gmina" and all(len(c) == 7 and c[6] in "4589" for c in bad):
+            hint = "; type digits 4/5 are town and rural parts, 8/9 districts, not gminas"
+        raise InvalidInput(
+            f"{len(bad)} {lvl.name} codes are not valid TERYT ({lvl.code_length} digits "
+            f"expected): {_listing(repr(c) for c in bad)}{hint}",
+            where=where,
+        )
+    duplicated = codes[codes.duplicated(keep=False)]
+    if len(duplicated):
+        raise InvalidInput(
+            f"duplicate {lvl.name} codes: {_listing(sorted(set(duplicated)))}", where=where
+        )
+
+
+def _resolve_crs(source: VectorSource, crs: str | None) -> CRS:
+    if crs:
+        try:
+            return CRS.from_user_input(crs)
+        except CRSError as exc:
+            raise InvalidInput(f"unknown CRS {crs!r}", where=source.name) from exc
+    if source.frame.crs is None:
+        raise InvalidInput(
+            "the dataset has no coordinate reference system (a Shapefile without .prj?); "
+            "if you know it, name it with --crs, e.g. --crs EPSG:2180",
+            where=source.name,
+        )
+    return source.frame.crs
+
+
+def _as_of(source: VectorSource, as_of: str | dt.date | None) -> tuple[dt.date, str | None]:
+    if isinstance(as_of, dt.date):
+        return as_of, None
+    if as_of:
+        try:
+            return dt.date.fromisoformat(as_of), None
+        except ValueError:
+            raise InvalidInput(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+    if "IIP_WERSJA" in source.frame.columns:  # PRG: version time of each object
+        versions = pd.to_datetime(source.frame["IIP_WERSJA"], errors="coerce", utc=True)
+        if versions.notna().any():
+            day = versions.max().date()
+            return day, f"vintage {day} taken from the newest IIP_WERSJA (PRG object version)"
+    today = dt.date.today()
+    return today, f"vintage {today} (today); give --as-of to state the boundaries' date"
+
+
+def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = None,
+                  name_field: str | None = None, crs: str | None = None
+                  ) -> tuple[pd.DataFrame, int, list[str]]:
+    """Validate and normalise a source into rows ``teryt, name, geom`` (EPSG:2180).
+
+    Returns the rows, how many geometries were repaired, and warnings. Raises
+    ``InvalidInput`` for anything that would store wrong data.
+    """
+    where = source.name
+    frame = source.frame
+    warnings: list[str] = []
+    code_col = _pick_field(frame, code_field, CODE_FIELD_CANDIDATES, "code", "--code-field", where)
+    name_col = _pick_field(frame, name_field, NAME_FIELD_CANDIDATES, "name", "--name-field", where)
+    codes, padded = normalise_codes(frame[code_col], lvl.code_length)
+    if padded:
+        warnings.append(f"{padded} numeric codes were zero-padded to {lvl.code_length} digits")
+    _check_codes(codes, lvl, where)
+    names = frame[name_col].astype("string").str.strip()
+    if names.isna().any() or (names == "").any():
+        missing = codes[(names.isna() | (names == "")).to_numpy()]
+        raise InvalidInput(f"units without a name in {name_col!r}: {_listing(missing)}",
+                           where=where)
+
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        raise InvalidInput(f"units without geometry: {_listing(codes[empty])}", where=where)
+    kinds = shapely.get_type_id(geoms)
+    not_polygonal = ~np.isin(kinds, (3, 6))
+    if not_polygonal.any():
+        raise InvalidInput(
+            f"boundaries must be polygons; {_listing(codes[not_polygonal])} are not", where=where
+        )
+
+    source_crs = _resolve_crs(source, crs)
+    projected = to_puwg1992(frame.set_crs(source_crs, allow_override=True))
+    geoms2180 = np.asarray(projected.geometry.array, dtype=object)
+    outside = outside_box(geoms2180, POLAND_BOX_2180)
+    if outside.any():
+        hint = ""
+        if source_crs.is_geographic and axes_look_swapped(geoms):
+            hint = "; the axes look swapped (latitude given as x): write longitude first"
+        elif not source_crs.is_geographic and axes_look_swapped(geoms2180):
+            hint = "; the coordinates look like degrees: is the CRS right?"
+        raise InvalidInput(
+            f"coordinates outside Poland for {outside.sum()} units: "
+            f"{_listing(codes[outside])} (CRS {source_crs.to_string()}){hint}",
+            where=where,
+        )
+    repaired_geoms, was_invalid = repair_polygons(geoms2180)
+    collapsed = shapely.is_empty(repaired_geoms)
+    if collapsed.any():
+        raise InvalidInput(
+            f"geometries with no area left after repair: {_listing(codes[collapsed])}",
+            where=where,
+        )
+    if was_invalid.any():
+        warnings.append(
+            f"repaired {int(was_invalid.sum())} invalid geometries: "
+            f"{_listing(codes[was_invalid])}"
+        )
+    report = coverage_report(repaired_geoms)
+    code_list = codes.to_numpy()
+    for i, j, area in report.overlaps[:SHOW]:
+        warnings.append(f"overlap of {area:,.0f} m² between {code_list[i]} and {code_list[j]}")
+    if len(report.overlaps) > SHOW:
+        warnings.append(f"{len(report.overlaps) - SHOW} more overlaps")
+    if report.gaps:
+        warnings.append(
+            f"{len(report.gaps)} gaps inside the covered area, largest {report.gaps[0][0]:,.0f} m²"
+            f" near E {report.gaps[0][1]:,.0f} N {report.gaps[0][2]:,.0f} (EPSG:2180)"
+        )
+    if report.small_overlaps or report.small_gaps:
+        warnings.append(
+            f"{report.small_overlaps} overlaps and {report.small_gaps} gaps of at most 1 m² "
+            "(digitising slivers) ignored"
+        )
+    rows = pd.DataFrame({"teryt": code_list, "name": names.to_numpy(dtype=object),
+                         "geom": repaired_geoms})
+    return rows, int(was_invalid.sum()), warnings
+
+
+def load_boundaries(engine: sa.Engine, path: str | Path, level: str, *,
+                    code_field: str | None = None, name_field: str | None = None,
+                    as_of: str | dt.date | None = None, encoding: str | None = None,
+                    layer: str | None = None, crs: str | None = None,
+                    progress: Progress | None = None) -> LoadSummary:
+    """Load one level of boundaries from a file; all or nothing.
+
+    Reloading the same vintage replaces it; a load of another vintage moves the units it
+    replaces to ``boundary_history``.
+    """
+    say = progress or (lambda _msg: None)
+    lvl = get_level(level)
+    say(f"reading {path}")
+    source = read_vector(path, layer=layer, encoding=encoding,
+                         preferred_layers=(lvl.prg_layer,))
+    day, note = _as_of(source, as_of)
+    say(f"validating {len(source.frame)} {lvl.name} units")
+    rows, repaired, warnings = prepare_units(source, lvl, code_field=code_field,
+                                             name_field=name_field, crs=crs)
+    if note:
+        warnings.insert(0, note)
+    say(f"writing to PostGIS (EPSG:{EPSG_PUWG1992})")
+    with database_errors(), engine.begin() as conn:
+        written = write_units(conn, lvl, rows, as_of=day, source=str(source.name),
+                              source_format=source.driver, repaired=repaired,
+                              warnings=warnings)
+    return LoadSummary(
+        load_id=written["load_id"], level=lvl.name, source=str(source.name),
+        as_of=day.isoformat(), rows=len(rows), repaired=repaired, replaced=written["replaced"],
+        archived=written["archived"], coverage=written["coverage"],
+        area_km2=round(written["area_km2"], 3), warnings=written["warnings"],
+    )

@@ -1,0 +1,59 @@
+"""Loading the reference boundaries of all levels: from a data mirror, or from GUGiK's PRG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from layers.archive import safe_extract
+from layers.catalogue import LEVELS, MIRROR_AS_OF, MIRROR_BOUNDARIES
+from layers.download import download
+from services.boundaries import LoadSummary, Progress, load_boundaries
+from services.config import Settings
+from services.errors import InvalidInput
+
+# Parents first, so that every level's parent codes are checked.
+LOAD_ORDER = ("voivodeship", "powiat", "gmina")
+
+
+def mirror_paths(data_dir: Path) -> dict[str, Path]:
+    paths = {lvl: data_dir / rel for lvl, rel in MIRROR_BOUNDARIES.items()}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise InvalidInput(f"the data mirror lacks {', '.join(missing)}", where=str(data_dir))
+    return paths
+
+
+def fetch_prg(settings: Settings, *, show_progress: bool = True) -> Path:
+    """Download and unpack GUGiK's PRG package once; returns the folder of its Shapefiles."""
+    folder = settings.cache_dir / "prg"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    archive = settings.cache_dir / "prg.zip"
+    if not archive.exists():
+        download(settings.prg_url, archive, show_progress=show_progress)
+    safe_extract(archive, folder)
+    marker.write_text(settings.prg_url)
+    return folder
+
+
+def load_reference_boundaries(engine: sa.Engine, settings: Settings, *,
+                              progress: Progress | None = None,
+                              show_progress: bool = True) -> list[LoadSummary]:
+    """Load voivodeships, powiats and gminas from the mirror if given, else from PRG."""
+    say = progress or (lambda _m: None)
+    summaries = []
+    if settings.data_dir:
+        paths = mirror_paths(settings.data_dir)
+        for name in LOAD_ORDER:
+            summaries.append(load_boundaries(engine, paths[name], name, as_of=MIRROR_AS_OF,
+                                             progress=say))
+        return summaries
+    say(f"no data mirror given: downloading the PRG from {settings.prg_url}")
+    folder = fetch_prg(settings, show_progress=show_progress)
+    for name in LOAD_ORDER:
+        summaries.append(load_boundaries(engine, folder, name, layer=LEVELS[name].prg_layer,
+                                         progress=say))
+    return summaries
