@@ -55,7 +55,7 @@ def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = No
         "  SELECT teryt AS id, json_build_object('type', 'Feature', 'id', teryt,"
         "   'properties', json_build_object('teryt', teryt, 'name', name, 'as_of', as_of),"
         "   'geometry', ST_AsGeoJSON(ST_Transform("
-        "      ST_SimplifyPreserveTopology(geom, :tol), 4326), 5)::json) AS feature"
+        "      ST_SimplifyPreserveTopology(geom, :tol), 4326), 4)::json) AS feature"
         f"  FROM {lvl.name}"
         "  WHERE (CAST(:voiv AS text) IS NULL OR substr(teryt, 1, 2) = :voiv)"
         "  ORDER BY teryt LIMIT :limit OFFSET :offset"

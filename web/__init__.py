@@ -1,0 +1,45 @@
+"""The Flask application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.config import Settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides settings (tests pass DATABASE_URL here)."""
+    app = Flask(__name__)
+    settings = Settings.from_env()
+    if config and "DATABASE_URL" in config:
+        from dataclasses import replace
+
+        from services.config import normalise_database_url
+
+        settings = replace(settings, database_url=normalise_database_url(config["DATABASE_URL"]))
+    app.config.from_mapping(
+        SETTINGS=settings,
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+
+    from web import errors, i18n
+    from web.health import bp as health_bp
+    from web.map import bp as map_bp
+    from web.units import bp as units_bp
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(map_bp)
+    app.register_blueprint(units_bp)
+    return app
+
+
+def get_engine_for(app: Flask):
+    from services.db import get_engine
+
+    settings: Settings = app.config["SETTINGS"]
+    return get_engine(settings.database_url, settings.statement_timeout_ms)
