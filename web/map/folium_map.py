@@ -44,6 +44,7 @@ var {{ this.get_name() }} = L.geoJson(null, {
         .then(function (data) {
             {{ this.get_name() }}.addData(data);
             var n = data.features.length;
+            if (n) { {{ this._parent.get_name() }}.fitBounds({{ this.get_name() }}.getBounds()); }
             status.textContent = n ? n.toLocaleString('pl-PL') : {{ this.empty_text|tojson }};
             document.body.dataset.unitsLoaded = String(n);
         })
