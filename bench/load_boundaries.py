@@ -1,0 +1,106 @@
+"""Time to load the 2,477 gminas and the full-resolution PRG extract, next to ogr2ogr.
+
+Ours runs in a new process and is timed from after interpreter start-up: imports, reading,
+validation (codes, parents, overlaps, gaps), repair and the transactional write all count.
+The baseline is `ogr2ogr -f PostgreSQL` loading the same files into the same database,
+reprojected to EPSG:2180, timed as a whole command. Each is run REPEAT times; medians count.
+The last line is the JSON summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from services.config import normalise_database_url  # noqa: E402
+from services.db import drop_database, ensure_database, upgrade_schema  # noqa: E402
+
+REPEAT = 5
+GOAL = 3.0
+
+OURS = """
+import time, sys
+t0 = time.perf_counter()
+from services.boundaries import load_boundaries
+from services.db import get_engine
+summary = load_boundaries(get_engine(sys.argv[1]), sys.argv[2], sys.argv[3], as_of=sys.argv[4])
+print(time.perf_counter() - t0, summary.rows, summary.repaired)
+"""
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("PARTNERSTWA_DATA_DIR") or REPO.parent / "shared" / "data")
+    if not (path / "boundaries").is_dir():
+        sys.exit(f"bench: error: no data mirror at {path}; set PARTNERSTWA_DATA_DIR")
+    return path / "boundaries"
+
+
+def ours(url: str, path: Path, level: str, as_of: str) -> tuple[float, int, int]:
+    out = subprocess.run([sys.executable, "-c", OURS, url, str(path), level, as_of],
+                         check=True, capture_output=True, text=True, cwd=REPO).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def ogr2ogr(pg: str, path: Path, table: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        ["ogr2ogr", "-f", "PostgreSQL", pg, str(path), "-nln", table, "-overwrite",
+         "-t_srs", "EPSG:2180", "-nlt", "PROMOTE_TO_MULTI", "-lco", "GEOMETRY_NAME=geom",
+         "-lco", "SPATIAL_INDEX=GIST"],
+        check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    boundaries = data_dir()
+    base = make_url(normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"))
+    url = base.set(database=f"partnerstwa_bench_{uuid.uuid4().hex[:8]}")
+    rendered = url.render_as_string(hide_password=False)
+    pg = (f"PG:host={url.host} port={url.port or 5432} dbname={url.database} "
+          f"user={url.username}" + (f" password={url.password}" if url.password else ""))
+    ensure_database(rendered)
+    upgrade_schema(rendered)
+    try:
+        ours(rendered, boundaries / "wojewodztwa.geojson", "voivodeship", "2020-01-01")
+        ours(rendered, boundaries / "powiaty.geojson", "powiat", "2020-01-01")
+        cases = {
+            "gminas": (boundaries / "gminy.geojson", "gmina", "2020-01-01"),
+            "prg_fullres": (boundaries / "prg_powiaty_wielkopolskie_fullres.gpkg", "powiat",
+                            "2024-09-05"),
+        }
+        results = {}
+        for name, (path, level, as_of) in cases.items():
+            ours_times, base_times = [], []
+            for _ in range(REPEAT):
+                seconds, rows, repaired = ours(rendered, path, level, as_of)
+                ours_times.append(seconds)
+                base_times.append(ogr2ogr(pg, path, f"ogr_{name}"))
+            results[name] = (statistics.median(ours_times), statistics.median(base_times))
+            print(f"{name}: {rows} units, {repaired} repaired; ours {results[name][0]:.3f} s, "
+                  f"ogr2ogr {results[name][1]:.3f} s (medians of {REPEAT})", file=sys.stderr)
+    finally:
+        drop_database(rendered)
+    ours_s, base_s = results["gminas"]
+    prg_ours, prg_base = results["prg_fullres"]
+    print(json.dumps({
+        "metric": "load_gminas_seconds", "ours": round(ours_s, 3), "baseline": round(base_s, 3),
+        "ratio": round(ours_s / base_s, 2), "goal": GOAL, "unit": "s",
+        "prg_fullres_ours": round(prg_ours, 3), "prg_fullres_baseline": round(prg_base, 3),
+        "prg_fullres_ratio": round(prg_ours / prg_base, 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()
