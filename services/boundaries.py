@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,27 @@ def _as_of(source: VectorSource, as_of: str | dt.date | None) -> tuple[dt.date, 
     return today, f"vintage {today} (today); give --as-of to state the boundaries' date"
 
 
+def coverage_warnings(geoms: np.ndarray, codes: np.ndarray) -> list[str]:
+    """Overlaps and gaps among the units, as warnings."""
+    report = coverage_report(geoms)
+    warnings = []
+    for i, j, area in report.overlaps[:SHOW]:
+        warnings.append(f"overlap of {area:,.0f} m² between {codes[i]} and {codes[j]}")
+    if len(report.overlaps) > SHOW:
+        warnings.append(f"{len(report.overlaps) - SHOW} more overlaps")
+    if report.gaps:
+        warnings.append(
+            f"{len(report.gaps)} gaps inside the covered area, largest {report.gaps[0][0]:,.0f} m²"
+            f" near E {report.gaps[0][1]:,.0f} N {report.gaps[0][2]:,.0f} (EPSG:2180)"
+        )
+    if report.small_overlaps or report.small_gaps:
+        warnings.append(
+            f"{report.small_overlaps} overlaps and {report.small_gaps} gaps of at most 1 m² "
+            "(digitising slivers) ignored"
+        )
+    return warnings
+
+
 def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = None,
                   name_field: str | None = None, crs: str | None = None
                   ) -> tuple[pd.DataFrame, int, list[str]]:
@@ -209,22 +231,7 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
             f"repaired {int(was_invalid.sum())} invalid geometries: "
             f"{_listing(codes[was_invalid])}"
         )
-    report = coverage_report(repaired_geoms)
     code_list = codes.to_numpy()
-    for i, j, area in report.overlaps[:SHOW]:
-        warnings.append(f"overlap of {area:,.0f} m² between {code_list[i]} and {code_list[j]}")
-    if len(report.overlaps) > SHOW:
-        warnings.append(f"{len(report.overlaps) - SHOW} more overlaps")
-    if report.gaps:
-        warnings.append(
-            f"{len(report.gaps)} gaps inside the covered area, largest {report.gaps[0][0]:,.0f} m²"
-            f" near E {report.gaps[0][1]:,.0f} N {report.gaps[0][2]:,.0f} (EPSG:2180)"
-        )
-    if report.small_overlaps or report.small_gaps:
-        warnings.append(
-            f"{report.small_overlaps} overlaps and {report.small_gaps} gaps of at most 1 m² "
-            "(digitising slivers) ignored"
-        )
     rows = pd.DataFrame({"teryt": code_list, "name": names.to_numpy(dtype=object),
                          "geom": repaired_geoms})
     return rows, int(was_invalid.sum()), warnings
@@ -251,11 +258,16 @@ def load_boundaries(engine: sa.Engine, path: str | Path, level: str, *,
                                              name_field=name_field, crs=crs)
     if note:
         warnings.insert(0, note)
-    say(f"writing to PostGIS (EPSG:{EPSG_PUWG1992})")
-    with database_errors(), engine.begin() as conn:
-        written = write_units(conn, lvl, rows, as_of=day, source=str(source.name),
-                              source_format=source.driver, repaired=repaired,
-                              warnings=warnings)
+    say(f"checking overlaps and gaps; writing to PostGIS (EPSG:{EPSG_PUWG1992})")
+    # The coverage check only warns, and shapely releases the GIL: it runs while PostgreSQL
+    # works, and its warnings join the load's record before the commit.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coverage = pool.submit(coverage_warnings, rows["geom"].to_numpy(),
+                               rows["teryt"].to_numpy())
+        with database_errors(), engine.begin() as conn:
+            written = write_units(conn, lvl, rows, as_of=day, source=str(source.name),
+                                  source_format=source.driver, repaired=repaired,
+                                  warnings=warnings, late_warnings=coverage.result)
     return LoadSummary(
         load_id=written["load_id"], level=lvl.name, source=str(source.name),
         as_of=day.isoformat(), rows=len(rows), repaired=repaired, replaced=written["replaced"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import shapely
@@ -59,8 +60,13 @@ def _coverage(conn, lvl: Level, codes: list[str], n_parents: int) -> str:
 
 
 def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: dt.date,
-                source: str, source_format: str, repaired: int, warnings: list[str]) -> dict:
-    """Replace the units in the scope of ``rows`` and record the load; returns its figures."""
+                source: str, source_format: str, repaired: int, warnings: list[str],
+                late_warnings: Callable[[], list[str]] = list) -> dict:
+    """Replace the units in the scope of ``rows`` and record the load; returns its figures.
+
+    ``late_warnings`` is called just before the load's record is completed, so that checks
+    running alongside the write can add to it.
+    """
     table = lvl.name  # identifiers come from the catalogue only
     codes = rows["teryt"].tolist()
     n_parents, parent_warnings = _check_parents(conn, lvl, codes, source)
@@ -136,6 +142,7 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
         sa.text(f"SELECT coalesce(sum(ST_Area(geom)), 0) FROM {table} WHERE load_id = :load_id"),
         params,
     ).scalar_one()
+    warnings = warnings + late_warnings()
     conn.execute(
         sa.text("UPDATE boundary_load SET n_replaced = :replaced,"
                 " warnings = CAST(:warnings AS jsonb) WHERE id = :load_id"),

@@ -30,6 +30,10 @@ var {{ this.get_name() }} = L.geoJson(null, {
                 {{ this.code_label|tojson }} + ': ' + feature.properties.teryt));
             return box;
         }, {sticky: true});
+        layer.on('add', function () {
+            var element = layer.getElement && layer.getElement();
+            if (element) { element.dataset.teryt = feature.properties.teryt; }
+        });
         layer.on('mouseover', function () { layer.setStyle({{ this.highlight|tojson }}); });
         layer.on('mouseout', function () { {{ this.get_name() }}.resetStyle(layer); });
     }
@@ -44,7 +48,7 @@ var {{ this.get_name() }} = L.geoJson(null, {
         .then(function (data) {
             {{ this.get_name() }}.addData(data);
             var n = data.features.length;
-            if (n) { {{ this._parent.get_name() }}.fitBounds({{ this.get_name() }}.getBounds()); }
+            if (n) { {{ this._parent.get_name() }}.fitBounds({{ this.get_name() }}.getBounds(), {animate: false}); }
             status.textContent = n ? n.toLocaleString('pl-PL') : {{ this.empty_text|tojson }};
             document.body.dataset.unitsLoaded = String(n);
         })
