@@ -28,7 +28,7 @@ from layers.catalogue import (
     level as get_level,
 )
 from layers.vector import VectorSource, read_vector
-from services.boundary_store import write_units
+from services.boundary_store import SHOW, listing, write_units
 from services.db import database_errors
 from services.errors import InvalidInput
 from spatial.boundaries import (
@@ -47,7 +47,6 @@ CODE_PATTERNS = {
     "powiat": re.compile(r"^\d{4}$"),
     "gmina": re.compile(r"^\d{6}[123]$"),
 }
-SHOW = 5  # how many offending items a message lists
 
 Progress = Callable[[str], None]
 
@@ -70,18 +69,12 @@ class LoadSummary:
         return asdict(self)
 
 
-def _listing(items) -> str:
-    items = list(items)
-    more = f" and {len(items) - SHOW} more" if len(items) > SHOW else ""
-    return ", ".join(str(i) for i in items[:SHOW]) + more
-
-
 def _pick_field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...], what: str,
                 option: str, where: str) -> str:
     fields = [c for c in frame.columns if c != frame.geometry.name]
     if given:
         if given not in fields:
-            raise InvalidInput(f"no field {given!r} for the {what}; fields: {_listing(fields)}",
+            raise InvalidInput(f"no field {given!r} for the {what}; fields: {listing(fields)}",
                                where=where)
         return given
     for name in candidates:
@@ -89,7 +82,7 @@ def _pick_field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, .
             return name
     raise InvalidInput(
         f"no {what} field found (tried {', '.join(candidates)}); name it with {option}; "
-        f"fields: {_listing(fields)}",
+        f"fields: {listing(fields)}",
         where=where,
     )
 
@@ -107,13 +100,13 @@ def _check_codes(codes: pd.Series, lvl: Level, where: str) -> None:
             hint = "; type digits 4/5 are town and rural parts, 8/9 districts, not gminas"
         raise InvalidInput(
             f"{len(bad)} {lvl.name} codes are not valid TERYT ({lvl.code_length} digits "
-            f"expected): {_listing(repr(c) for c in bad)}{hint}",
+            f"expected): {listing(repr(c) for c in bad)}{hint}",
             where=where,
         )
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
         raise InvalidInput(
-            f"duplicate {lvl.name} codes: {_listing(sorted(set(duplicated)))}", where=where
+            f"duplicate {lvl.name} codes: {listing(sorted(set(duplicated)))}", where=where
         )
 
 
@@ -190,18 +183,18 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
     names = frame[name_col].astype("string").str.strip()
     if names.isna().any() or (names == "").any():
         missing = codes[(names.isna() | (names == "")).to_numpy()]
-        raise InvalidInput(f"units without a name in {name_col!r}: {_listing(missing)}",
+        raise InvalidInput(f"units without a name in {name_col!r}: {listing(missing)}",
                            where=where)
 
     geoms = np.asarray(frame.geometry.array, dtype=object)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
-        raise InvalidInput(f"units without geometry: {_listing(codes[empty])}", where=where)
+        raise InvalidInput(f"units without geometry: {listing(codes[empty])}", where=where)
     kinds = shapely.get_type_id(geoms)
     not_polygonal = ~np.isin(kinds, (3, 6))
     if not_polygonal.any():
         raise InvalidInput(
-            f"boundaries must be polygons; {_listing(codes[not_polygonal])} are not", where=where
+            f"boundaries must be polygons; {listing(codes[not_polygonal])} are not", where=where
         )
 
     source_crs = _resolve_crs(source, crs)
@@ -216,20 +209,20 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
             hint = "; the coordinates look like degrees: is the CRS right?"
         raise InvalidInput(
             f"coordinates outside Poland for {outside.sum()} units: "
-            f"{_listing(codes[outside])} (CRS {source_crs.to_string()}){hint}",
+            f"{listing(codes[outside])} (CRS {source_crs.to_string()}){hint}",
             where=where,
         )
     repaired_geoms, was_invalid = repair_polygons(geoms2180)
     collapsed = shapely.is_empty(repaired_geoms)
     if collapsed.any():
         raise InvalidInput(
-            f"geometries with no area left after repair: {_listing(codes[collapsed])}",
+            f"geometries with no area left after repair: {listing(codes[collapsed])}",
             where=where,
         )
     if was_invalid.any():
         warnings.append(
             f"repaired {int(was_invalid.sum())} invalid geometries: "
-            f"{_listing(codes[was_invalid])}"
+            f"{listing(codes[was_invalid])}"
         )
     code_list = codes.to_numpy()
     rows = pd.DataFrame({"teryt": code_list, "name": names.to_numpy(dtype=object),

@@ -13,13 +13,14 @@ import sqlalchemy as sa
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES, Level
 from services.errors import InvalidInput
 
-SHOW = 5
+SHOW = 5  # how many offending items a message lists
 # The prefix of a code that names the scope a load replaces: a load of powiats replaces the
 # powiats of the voivodeships it covers; a load of gminas, the gminas of the powiats it covers.
 SCOPE_PREFIX = {"voivodeship": 2, "powiat": 2, "gmina": 4}
 
 
-def _listing(items) -> str:
+def listing(items) -> str:
+    """The first few items, and how many more there are."""
     items = list(items)
     more = f" and {len(items) - SHOW} more" if len(items) > SHOW else ""
     return ", ".join(str(i) for i in items[:SHOW]) + more
@@ -42,7 +43,7 @@ def _check_parents(conn, lvl: Level, codes: list[str], where: str) -> tuple[int,
     if orphans:
         raise InvalidInput(
             f"{len(orphans)} units have no {parent.name} in the database: "
-            + _listing(f"{c} (needs {parent.name} {c[:parent.code_length]})" for c in orphans),
+            + listing(f"{c} (needs {parent.name} {c[:parent.code_length]})" for c in orphans),
             where=where,
         )
     return len(existing), []
@@ -77,7 +78,7 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
         warnings.append(
             f"partial coverage: {len(codes)} {lvl.name} units of the "
             f"{'voivodeships' if SCOPE_PREFIX[lvl.name] == 2 else 'powiats'} "
-            f"{_listing(scope_names)}; units elsewhere are kept as they were"
+            f"{listing(scope_names)}; units elsewhere are kept as they were"
         )
     load_id = conn.execute(
         sa.text(
@@ -126,7 +127,7 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
         ).scalars().all()
         if outside:
             warnings.append(f"{len(outside)} units lie outside their {parent.name}: "
-                            f"{_listing(outside)}")
+                            f"{listing(outside)}")
     child = _child(lvl)
     if child:
         orphaned = conn.execute(
