@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,20 +45,26 @@ def coverage_report(geoms: np.ndarray, *, tolerance_m2: float = 1.0) -> Coverage
     if shapely.coverage_is_valid(geoms):
         union = shapely.coverage_union_all(geoms)
     else:
-        tree = shapely.STRtree(geoms)
-        left, right = tree.query(geoms, predicate="intersects")
-        keep = left < right
-        left, right = left[keep], right[keep]
-        # Most neighbours only touch; computing their intersections would cost far more
-        # than asking whether their interiors meet at all.
-        inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
-        left, right = left[inner], right[inner]
-        areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-        big = areas > tolerance_m2
-        small_overlaps = int(((areas > 0) & ~big).sum())
-        overlaps = [(int(i), int(j), float(a)) for i, j, a in
-                    zip(left[big], right[big], areas[big], strict=True)]
-        union = shapely.union_all(geoms)
+        # The union is the slowest step; shapely releases the GIL, so it runs in two halves
+        # (west and east) on other threads while the overlapping pairs are measured here.
+        order = np.argsort(shapely.get_x(shapely.centroid(geoms)), kind="stable")
+        west, east = geoms[order[: len(order) // 2]], geoms[order[len(order) // 2:]]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending = [pool.submit(shapely.union_all, half) for half in (west, east)]
+            tree = shapely.STRtree(geoms)
+            left, right = tree.query(geoms, predicate="intersects")
+            keep = left < right
+            left, right = left[keep], right[keep]
+            # Most neighbours only touch; computing their intersections would cost far more
+            # than asking whether their interiors meet at all.
+            inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+            left, right = left[inner], right[inner]
+            areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+            big = areas > tolerance_m2
+            small_overlaps = int(((areas > 0) & ~big).sum())
+            overlaps = [(int(i), int(j), float(a)) for i, j, a in
+                        zip(left[big], right[big], areas[big], strict=True)]
+            union = shapely.union(pending[0].result(), pending[1].result())
     holes = []
     for part in shapely.get_parts(union):
         holes.extend(shapely.Polygon(ring) for ring in part.interiors)
