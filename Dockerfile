@@ -9,4 +9,4 @@ COPY web web
 COPY scripts scripts
 RUN pip install .
 EXPOSE 5000
-CMD ["sh", "-c", "partnerstwa db init && partnerstwa load reference && exec gunicorn --bind 0.0.0.0:5000 --workers 2 --threads 4 'web:create_app()'"]
+CMD ["sh", "-c", "partnerstwa db init && partnerstwa load reference && exec partnerstwa serve --host 0.0.0.0 --port 5000"]

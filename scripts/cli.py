@@ -97,11 +97,10 @@ def cmd_boundaries_status(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from web import create_app
+    from web.server import run
 
-    app = create_app()
-    print(f"serving the map at http://{args.host}:{args.port}/", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    print(f"serving the map at http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
+    run(args.host, args.port, workers=args.workers)
     return 0
 
 
@@ -149,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the map viewer")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (gunicorn)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -1,0 +1,29 @@
+"""Serving the app with gunicorn (a production WSGI server), for `partnerstwa serve`."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from web import create_app
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app()
+
+
+def run(host: str, port: int, *, workers: int = 2, threads: int = 4, timeout: int = 60) -> None:
+    """Serve until interrupted. Each worker builds its own app after the fork."""
+    _Gunicorn({
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+        "timeout": timeout, "graceful_timeout": 10, "accesslog": "-",
+        "worker_class": "gthread",
+    }).run()
