@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,8 +112,6 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
         frame = pyogrio.read_dataframe(path, use_arrow=True, **kwargs)
     except InvalidInput:
         raise
-    except LookupError as exc:
-        raise InvalidInput(f"unknown encoding {encoding!r}", where=where) from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
             pyogrio.errors.CRSError, RuntimeError, ValueError) as exc:
@@ -133,6 +132,12 @@ def read_vector(path: str | Path, *, layer: str | None = None, encoding: str | N
     """
     path = Path(path)
     where = str(path)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {encoding!r}; e.g. cp1250, iso-8859-2, utf-8",
+                               where=where) from None
     if not path.exists():
         raise InvalidInput("no such file or folder", where=where)
     if path.is_file() and path.stat().st_size == 0:
