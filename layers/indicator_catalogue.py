@@ -1,0 +1,95 @@
+"""The catalogue of indicators: codes, names, units, sources and directions.
+
+Indicators from known sources get stable codes; anything else read from a BDL export gets a
+code derived from the table and the variable name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+DIRECTIONS = ("higher-worse", "higher-better", "neutral")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    name_pl: str
+    name_en: str
+    unit: str
+    source: str
+    source_ref: str
+    direction: str
+    derived_from: dict | None = field(default=None, compare=False)
+
+
+def _spec(code, name_pl, name_en, unit, source, ref, direction, derived=None):
+    return IndicatorSpec(code, name_pl, name_en, unit, source, ref, direction, derived)
+
+
+KNOWN: dict[str, IndicatorSpec] = {s.code: s for s in (
+    _spec("population_thousands", "Ludność (tys.)", "Population (thousands)", "tys. osób",
+          "GUS BDL", "LUDN_2425", "neutral"),
+    _spec("population_men_thousands", "Ludność – mężczyźni (tys.)", "Population, men (thousands)",
+          "tys. osób", "GUS BDL", "LUDN_2425", "neutral"),
+    _spec("population_women_thousands", "Ludność – kobiety (tys.)",
+          "Population, women (thousands)", "tys. osób", "GUS BDL", "LUDN_2425", "neutral"),
+    _spec("density", "Ludność na 1 km²", "Population per km²", "osoby/km²", "GUS",
+          "LUDN_2425; tabl. 21", "higher-better"),
+    _spec("density_built_up", "Gęstość zaludnienia terenów zabudowanych",
+          "Population density of built-up land", "osoby/km²", "GUS BDL", "LUDN_2425", "neutral"),
+    _spec("population_change_per_1000", "Zmiana liczby ludności na 1000 mieszkańców",
+          "Population change per 1,000 residents", "osoby", "GUS BDL", "LUDN_2425",
+          "higher-better"),
+    _spec("urbanisation_pct", "Wskaźnik urbanizacji", "Urbanisation rate", "%", "GUS BDL",
+          "LUDN_2425", "neutral"),
+    _spec("unemployed", "Bezrobotni zarejestrowani", "Registered unemployed", "osoby",
+          "GUS BDL", "RYNE_1944", "higher-worse"),
+    _spec("population", "Ludność", "Population", "osoby", "GUS, Powierzchnia i ludność",
+          "tabl. 21", "neutral"),
+    _spec("area_ha", "Powierzchnia", "Area", "ha", "GUS, Powierzchnia i ludność", "tabl. 21",
+          "neutral"),
+    _spec("unemployed_per_1000", "Bezrobotni zarejestrowani na 1000 mieszkańców",
+          "Registered unemployed per 1,000 residents", "osoby", "derived", "",
+          "higher-worse"),
+    _spec("population_change_pct", "Zmiana liczby ludności", "Population change", "%",
+          "derived", "", "higher-better"),
+    _spec("net_migration_per_1000", "Saldo migracji wewnętrznych na 1000 mieszkańców",
+          "Net internal migration per 1,000 residents", "osoby", "derived",
+          "GUS, migracje wewnętrzne", "higher-better"),
+    _spec("density_derived", "Gęstość zaludnienia (obliczona)", "Population density (computed)",
+          "osoby/km²", "derived", "", "higher-better"),
+)}
+
+# BDL variable names (lower case, as in the export headers) of known indicators.
+BDL_NAMES = {
+    "ludność w tysiącach": "population_thousands",
+    "ludność w tysiącach mężczyźni": "population_men_thousands",
+    "ludność w tysiącach kobiety": "population_women_thousands",
+    "ludność na 1 km2": "density",
+    "gęstość zaludnienia powierzchni zabudowanej i zurbanizowanej (osoby/km2)":
+        "density_built_up",
+    "zmiana liczby ludności na 1000 mieszkańców": "population_change_per_1000",
+    "wskaźnik urbanizacji": "urbanisation_pct",
+    ("RYNE_1944", "ogółem"): "unemployed",
+}
+
+
+def slug(text: str) -> str:
+    """ASCII snake case of a Polish label: 'Ludność w tysiącach' -> 'ludnosc_w_tysiacach'."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def bdl_indicator(table: str, variable: str, unit: str) -> IndicatorSpec:
+    """The indicator of one column of a BDL export."""
+    name = variable.strip().lower()
+    code = BDL_NAMES.get((table, name)) or BDL_NAMES.get(name)
+    if code:
+        return KNOWN[code]
+    code = slug(f"bdl_{table}_{name}")[:63]
+    return IndicatorSpec(code, variable.strip(), variable.strip(), unit, "GUS BDL", table,
+                         "neutral")

@@ -1,0 +1,179 @@
+"""Importing indicator values into PostGIS, matched to the loaded gmina boundaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from layers.indicator_catalogue import DIRECTIONS, KNOWN, IndicatorSpec, slug
+from layers.indicator_readers import ReadResult, read_bdl_csv, read_gus_t21, read_plain_csv
+from services.db import database_errors
+from services.errors import InvalidInput, NotFound
+
+FORMATS = ("bdl-csv", "gus-t21", "csv")
+SHOW = 10
+
+
+@dataclass
+class ImportReport:
+    load_id: int
+    source: str
+    source_format: str
+    indicators: list[str]
+    stored: int
+    gminas_matched: int
+    matched_on_6_digits: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    gminas_without_value: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def gmina_codes(conn) -> dict[str, str]:
+    """Loaded gminas by their first six digits."""
+    rows = conn.execute(sa.text("SELECT teryt6, teryt FROM gmina")).all()
+    if not rows:
+        raise InvalidInput("no gmina boundaries are loaded: run `partnerstwa load reference`"
+                           " (or `load boundaries --level gmina`) first")
+    return dict(rows)
+
+
+def upsert_indicator(conn, spec: IndicatorSpec) -> None:
+    conn.execute(sa.text(
+        "INSERT INTO indicator (code, name_pl, name_en, unit, source, source_ref, direction,"
+        " derived_from) VALUES (:code, :name_pl, :name_en, :unit, :source, :source_ref,"
+        " :direction, CAST(:derived_from AS jsonb)) ON CONFLICT (code) DO UPDATE SET"
+        " name_pl = EXCLUDED.name_pl, name_en = EXCLUDED.name_en, unit = EXCLUDED.unit,"
+        " source = EXCLUDED.source, source_ref = EXCLUDED.source_ref,"
+        " direction = EXCLUDED.direction, derived_from = EXCLUDED.derived_from"),
+        {**asdict(spec), "derived_from": json.dumps(spec.derived_from)
+         if spec.derived_from else None})
+
+
+def store_values(conn, rows: pd.DataFrame, *, source: str, source_format: str,
+                 report: dict) -> int:
+    """Upsert tidy rows (indicator, level, teryt, year, value, source_code); returns load id."""
+    load_id = conn.execute(sa.text(
+        "INSERT INTO indicator_load (source, source_format, n_values, report)"
+        " VALUES (:source, :fmt, :n, CAST(:report AS jsonb)) RETURNING id"),
+        {"source": source, "fmt": source_format, "n": len(rows),
+         "report": json.dumps(report, ensure_ascii=False)}).scalar_one()
+    conn.execute(sa.text(
+        "CREATE TEMP TABLE incoming (indicator_code text, level text, teryt varchar(7),"
+        " year smallint, value double precision, source_code varchar(7)) ON COMMIT DROP"))
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor, cursor.copy("COPY incoming FROM STDIN") as copy:
+        for row in rows[["indicator", "level", "teryt", "year", "value", "source_code"]
+                        ].itertuples(index=False):
+            copy.write_row((row[0], row[1], row[2], int(row[3]), float(row[4]), row[5]))
+    conn.execute(sa.text(
+        "INSERT INTO indicator_value (indicator_code, level, teryt, year, value, source_code,"
+        " load_id) SELECT indicator_code, level, teryt, year, value, source_code, :load_id"
+        " FROM incoming ON CONFLICT (indicator_code, level, teryt, year) DO UPDATE SET"
+        " value = EXCLUDED.value, source_code = EXCLUDED.source_code,"
+        " load_id = EXCLUDED.load_id"), {"load_id": load_id})
+    conn.execute(sa.text("DROP TABLE incoming"))
+    return load_id
+
+
+def _read(path: Path, fmt: str, *, code, name, unit, direction, year) -> ReadResult:
+    if fmt == "bdl-csv":
+        return read_bdl_csv(path)
+    if fmt == "gus-t21":
+        return read_gus_t21(path, year)
+    if fmt == "csv":
+        if not code or not name:
+            raise InvalidInput("--format csv needs --code and --name for the indicator")
+        if direction not in DIRECTIONS:
+            raise InvalidInput(f"--direction must be one of {', '.join(DIRECTIONS)}")
+        if slug(code) != code:
+            raise InvalidInput(f"--code {code!r} must be lower-case ASCII with underscores,"
+                               f" e.g. {slug(code)!r}")
+        spec = KNOWN.get(code) or IndicatorSpec(code, name, name, unit or "", "user CSV",
+                                                path.name, direction)
+        return read_plain_csv(path, spec, max_year=dt.date.today().year + 1)
+    raise InvalidInput(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _assign_codes(rows: pd.DataFrame, by6: dict[str, str]) -> tuple[pd.DataFrame, list, list]:
+    """Codes of the loaded boundaries for each row; gminas matched on their first 6 digits."""
+    rows = rows.copy()
+    gmina = rows["level"] == "gmina"
+    six = rows["source_code"].str[:6]
+    rows.loc[gmina, "teryt"] = six[gmina].map(by6)
+    rows.loc[rows["level"] == "powiat", "teryt"] = rows["source_code"].str[:4]
+    rows.loc[rows["level"] == "voivodeship", "teryt"] = rows["source_code"].str[:2]
+    rows.loc[rows["level"] == "country", "teryt"] = "PL"
+    unmatched = sorted(set(rows.loc[gmina & rows["teryt"].isna(), "source_code"]))
+    matched = rows[gmina & rows["teryt"].notna()]
+    changed = sorted({f"{s}->{t}" for s, t in zip(matched["source_code"], matched["teryt"],
+                                                 strict=True) if s[:7] != t})
+    return rows[rows["teryt"].notna()], unmatched, changed
+
+
+def import_indicators(engine: sa.Engine, path: str | Path, fmt: str, *, code: str | None = None,
+                      name: str | None = None, unit: str | None = None,
+                      direction: str = "neutral", year: int | None = None) -> ImportReport:
+    """Import one file in one transaction; reports matched, unmatched and skipped rows."""
+    path = Path(path)
+    result = _read(path, fmt, code=code, name=name, unit=unit, direction=direction, year=year)
+    with database_errors(), engine.begin() as conn:
+        by6 = gmina_codes(conn)
+        rows, unmatched, changed = _assign_codes(result.rows, by6)
+        if fmt == "csv" and unmatched:
+            raise InvalidInput(f"{len(unmatched)} codes are not gminas of the loaded boundaries:"
+                               f" {', '.join(unmatched[:SHOW])}", where=str(path))
+        gmina_rows = rows[rows["level"] == "gmina"]
+        without = {
+            f"{ind} {yr}": len(by6) - n
+            for (ind, yr), n in gmina_rows.groupby(["indicator", "year"]).size().items()
+            if n < len(by6)
+        }
+        for spec in result.indicators.values():
+            upsert_indicator(conn, spec)
+        report = {"skipped": result.skipped, "unmatched": unmatched,
+                  "matched_on_6_digits": changed, "gminas_without_value": without}
+        load_id = store_values(conn, rows, source=str(path), source_format=result.source_format,
+                               report=report)
+    return ImportReport(
+        load_id=load_id, source=str(path), source_format=result.source_format,
+        indicators=sorted(result.indicators), stored=len(rows),
+        gminas_matched=int(gmina_rows["teryt"].nunique()), matched_on_6_digits=changed,
+        unmatched=unmatched, skipped=result.skipped, gminas_without_value=without)
+
+
+def list_indicators(engine: sa.Engine) -> list[dict]:
+    """What is held: each indicator with its metadata, years and gminas covered."""
+    with database_errors(), engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT i.code, i.name_pl, i.name_en, i.unit, i.source, i.source_ref, i.direction,"
+            " coalesce(array_agg(DISTINCT v.year ORDER BY v.year)"
+            "   FILTER (WHERE v.year IS NOT NULL), '{}') AS years,"
+            " count(DISTINCT v.teryt) FILTER (WHERE v.level = 'gmina') AS gminas"
+            " FROM indicator i LEFT JOIN indicator_value v ON v.indicator_code = i.code"
+            " GROUP BY i.code ORDER BY i.code")).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def gmina_values(conn, code: str, year: int) -> pd.Series:
+    """One indicator's gmina values of one year, indexed by TERYT."""
+    exists = conn.execute(sa.text("SELECT 1 FROM indicator WHERE code = :c"), {"c": code}).first()
+    if not exists:
+        raise NotFound(f"no indicator {code!r}; see `partnerstwa indicators list`")
+    rows = conn.execute(sa.text(
+        "SELECT teryt, value FROM indicator_value WHERE indicator_code = :c AND year = :y"
+        " AND level = 'gmina' ORDER BY teryt"), {"c": code, "y": year}).all()
+    if not rows:
+        years = conn.execute(sa.text(
+            "SELECT array_agg(DISTINCT year ORDER BY year) FROM indicator_value"
+            " WHERE indicator_code = :c AND level = 'gmina'"), {"c": code}).scalar_one()
+        raise InvalidInput(f"indicator {code!r} has no gmina values for {year};"
+                           f" years held: {', '.join(map(str, years or [])) or 'none'}")
+    return pd.Series({t: v for t, v in rows}, name=code, dtype=float)
