@@ -1,0 +1,205 @@
+"""Derived indicators and composite indices, computed from stored values and stored back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from layers.indicator_catalogue import KNOWN, IndicatorSpec
+from services.db import database_errors
+from services.errors import InvalidInput
+from services.indicators import gmina_codes, store_values, upsert_indicator
+from spatial.composite import CompositeError, composite_index
+
+SIGNS = {"higher-worse": 1, "higher-better": -1}
+
+
+@dataclass
+class DerivedReport:
+    indicator: str
+    years: list[int]
+    stored: int
+    gminas: int
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _values(conn, code: str, years: list[int] | None = None) -> pd.DataFrame:
+    sql = ("SELECT level, teryt, year, value FROM indicator_value WHERE indicator_code = :c"
+           + (" AND year = ANY(:years)" if years else ""))
+    rows = conn.execute(sa.text(sql), {"c": code, "years": years}).all()
+    return pd.DataFrame(rows, columns=["level", "teryt", "year", "value"])
+
+
+def _population(conn) -> pd.DataFrame:
+    """Persons per unit and year: exact counts where held, else thousands x 1000."""
+    exact = _values(conn, "population")
+    approx = _values(conn, "population_thousands")
+    approx["value"] = approx["value"] * 1000
+    both = pd.concat([exact, approx]).drop_duplicates(["level", "teryt", "year"], keep="first")
+    if both.empty:
+        raise InvalidInput("no population is loaded: import LUDN_2425 (bdl-csv) or GUS table 21"
+                           " (gus-t21) first")
+    return both
+
+
+def _store(conn, spec: IndicatorSpec, rows: pd.DataFrame, notes: list[str]) -> DerivedReport:
+    if rows.empty:
+        raise InvalidInput(f"nothing to compute for {spec.code}: the inputs share no unit and"
+                           " year")
+    upsert_indicator(conn, spec)
+    rows = rows.assign(indicator=spec.code, source_code=rows["teryt"])
+    store_values(conn, rows, source="derived", source_format=f"derived:{spec.code}",
+                 report={"notes": notes, "derived_from": spec.derived_from})
+    return DerivedReport(spec.code, sorted(int(y) for y in rows["year"].unique()), len(rows),
+                         int(rows.loc[rows["level"] == "gmina", "teryt"].nunique()), notes)
+
+
+def unemployed_per_1000(engine: sa.Engine, years: list[int] | None = None) -> DerivedReport:
+    """Registered unemployed per 1,000 residents, for every unit and year with both inputs."""
+    with database_errors(), engine.begin() as conn:
+        unemployed = _values(conn, "unemployed", years)
+        if unemployed.empty:
+            raise InvalidInput("no registered unemployed are loaded: import RYNE_1944 first")
+        people = _population(conn)
+        joined = unemployed.merge(people, on=["level", "teryt", "year"], suffixes=("_u", "_p"))
+        joined = joined[joined["value_p"] > 0]
+        joined["value"] = joined["value_u"] / joined["value_p"] * 1000
+        spec = KNOWN["unemployed_per_1000"]
+        spec = IndicatorSpec(**{**asdict(spec), "derived_from": {
+            "numerator": "unemployed", "denominator": "population or population_thousands"}})
+        return _store(conn, spec, joined[["level", "teryt", "year", "value"]], [])
+
+
+def population_change(engine: sa.Engine, start: int, end: int) -> DerivedReport:
+    """Population change in % from the end of ``start`` to the end of ``end``."""
+    if end <= start:
+        raise InvalidInput("--to must be later than --from")
+    with database_errors(), engine.begin() as conn:
+        people = _population(conn)
+        a = people[people["year"] == start]
+        b = people[people["year"] == end]
+        if a.empty or b.empty:
+            held = sorted(people["year"].unique())
+            raise InvalidInput(f"population is held for {', '.join(map(str, held))}; "
+                               f"not for both {start} and {end}")
+        joined = a.merge(b, on=["level", "teryt"], suffixes=("_a", "_b"))
+        joined["value"] = (joined["value_b"] / joined["value_a"] - 1) * 100
+        joined["year"] = end
+        n = end - start
+        spec = IndicatorSpec(
+            f"population_change_pct_{n}y", f"Zmiana liczby ludności w ciągu {n} lat",
+            f"Population change over {n} years", "%", "derived", "", "higher-better",
+            {"population_from": start, "population_to": end})
+        return _store(conn, spec, joined[["level", "teryt", "year", "value"]],
+                      ["thousands were used where exact counts are not held"])
+
+
+def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> DerivedReport:
+    """Net internal migration per 1,000 residents from a gmina-to-gmina flow table."""
+    path = Path(flows_path)
+    try:
+        flows = pd.read_csv(path, dtype={"kod_origin": str, "kod_dest": str})
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read the flows ({exc})", where=str(path)) from exc
+    needed = {"kod_origin", "kod_dest", "no"}
+    if not needed <= set(flows.columns):
+        raise InvalidInput(f"expected columns {', '.join(sorted(needed))}", where=str(path))
+    flows["no"] = pd.to_numeric(flows["no"], errors="coerce")
+    if flows["no"].isna().any():
+        line = int(flows.index[flows["no"].isna()][0]) + 2
+        raise InvalidInput(f"line {line}: the number of persons is not a number", where=str(path))
+    with database_errors(), engine.begin() as conn:
+        by6 = gmina_codes(conn)
+        inflow = flows.groupby(flows["kod_dest"].str[:6])["no"].sum()
+        outflow = flows.groupby(flows["kod_origin"].str[:6])["no"].sum()
+        net = inflow.sub(outflow, fill_value=0)
+        unmatched = sorted(set(net.index) - set(by6))
+        net = net[net.index.isin(list(by6))]
+        people = _population(conn)
+        people = people[(people["level"] == "gmina") & (people["year"] == year)]
+        if people.empty:
+            raise InvalidInput(f"no gmina population is held for {year}")
+        people = people.set_index("teryt")["value"]
+        frame = pd.DataFrame({"teryt": [by6[c] for c in net.index], "net": net.to_numpy()})
+        frame = frame[frame["teryt"].isin(people.index)]
+        # Gminas with no published flow at all have a net balance of 0 as far as we know.
+        frame = frame.set_index("teryt").reindex(people.index, fill_value=0).reset_index()
+        frame["value"] = frame["net"] / frame["teryt"].map(people) * 1000
+        frame["level"], frame["year"] = "gmina", year
+        spec = IndicatorSpec(**{**asdict(KNOWN["net_migration_per_1000"]),
+                                "derived_from": {"flows": path.name, "population_year": year}})
+        notes = ["GUS publishes only flows of 3 persons or more: balances are approximate"]
+        if unmatched:
+            notes.append(f"{len(unmatched)} codes of the flows are not loaded gminas: "
+                         + ", ".join(unmatched[:10]))
+        return _store(conn, spec, frame[["level", "teryt", "year", "value"]], notes)
+
+
+def density(engine: sa.Engine, year: int) -> DerivedReport:
+    """Residents per km² at the end of ``year`` (area as of 1 January of the next year)."""
+    with database_errors(), engine.begin() as conn:
+        people = _population(conn)
+        people = people[people["year"] == year]
+        area = _values(conn, "area_ha", [year + 1])
+        notes = []
+        if area.empty:
+            area = _values(conn, "area_ha", [year])
+            notes.append(f"area as of 1 January {year} used (none for {year + 1})")
+        joined = people.merge(area, on=["level", "teryt"], suffixes=("_p", "_a"))
+        joined = joined[joined["value_a"] > 0]
+        joined["value"] = joined["value_p"] / (joined["value_a"] / 100)
+        joined["year"] = year
+        spec = IndicatorSpec(**{**asdict(KNOWN["density_derived"]),
+                                "derived_from": {"population_year": year}})
+        return _store(conn, spec, joined[["level", "teryt", "year", "value"]], notes)
+
+
+def composite(engine: sa.Engine, code: str, name: str, year: int,
+              components: dict[str, float], *, directions: dict[str, str] | None = None,
+              method: str = "zscore", groups: str = "none",
+              missing: str = "drop") -> DerivedReport:
+    """A composite marginalisation-risk index of gminas (higher is worse), stored."""
+    directions = directions or {}
+    with database_errors(), engine.begin() as conn:
+        meta = dict(conn.execute(sa.text(
+            "SELECT code, direction FROM indicator WHERE code = ANY(:codes)"),
+            {"codes": list(components)}).all())
+        unknown = sorted(set(components) - set(meta))
+        if unknown:
+            raise InvalidInput(f"unknown indicators: {', '.join(unknown)}")
+        signs = {}
+        for c in components:
+            direction = directions.get(c, meta[c])
+            if direction not in SIGNS:
+                raise InvalidInput(f"{c} has no direction (higher-worse or higher-better);"
+                                   f" give it as {c}=WEIGHT:higher-worse")
+            signs[c] = SIGNS[direction]
+        frame = pd.DataFrame({c: _values(conn, c, [year]).query("level == 'gmina'")
+                              .set_index("teryt")["value"] for c in components})
+        empty = [c for c in components if frame[c].notna().sum() == 0]
+        if empty:
+            raise InvalidInput(f"no gmina values in {year} for {', '.join(empty)}")
+        group_series = None
+        if groups == "gmina-type":
+            group_series = pd.Series(dict(conn.execute(sa.text(
+                "SELECT teryt, gmina_type FROM gmina")).all()))
+        elif groups != "none":
+            raise InvalidInput("--groups must be none or gmina-type")
+        try:
+            index, dropped = composite_index(frame, components, signs, method=method,
+                                             groups=group_series, missing=missing)
+        except CompositeError as exc:
+            raise InvalidInput(str(exc)) from exc
+        spec = IndicatorSpec(code, name, name, "", "derived", "composite", "higher-worse",
+                             {"components": components, "signs": signs, "method": method,
+                              "groups": groups, "missing": missing, "year": year})
+        rows = pd.DataFrame({"level": "gmina", "teryt": index.index, "year": year,
+                             "value": index.to_numpy()})
+        notes = [f"{len(dropped)} gminas left out for missing values"] if dropped else []
+        return _store(conn, spec, rows, notes)
