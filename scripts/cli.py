@@ -5,30 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 
+from scripts.common import engine, progress, settings
 from services.errors import PartnerstwaError
-
-
-def _progress():
-    start = time.perf_counter()
-
-    def say(message: str) -> None:
-        print(f"[{time.perf_counter() - start:6.1f} s] {message}", file=sys.stderr, flush=True)
-
-    return say
-
-
-def _settings():
-    from services.config import Settings
-
-    return Settings.from_env()
-
-
-def _engine(settings):
-    from services.db import get_engine
-
-    return get_engine(settings.database_url, settings.statement_timeout_ms)
 
 
 def _print_summary(summary, as_json: bool) -> None:
@@ -46,7 +25,7 @@ def _print_summary(summary, as_json: bool) -> None:
 def cmd_db_init(args) -> int:
     from services.db import init_database
 
-    result = init_database(_settings().database_url)
+    result = init_database(settings().database_url)
     state = "created" if result["created"] else "already there"
     print(f"database {result['database']} ({state}), PostGIS ready, schema at revision "
           f"{result['revision']}")
@@ -56,11 +35,10 @@ def cmd_db_init(args) -> int:
 def cmd_load_boundaries(args) -> int:
     from services.boundaries import load_boundaries
 
-    settings = _settings()
     summary = load_boundaries(
-        _engine(settings), args.path, args.level, code_field=args.code_field,
+        engine(), args.path, args.level, code_field=args.code_field,
         name_field=args.name_field, as_of=args.as_of, encoding=args.encoding, layer=args.layer,
-        crs=args.crs, progress=_progress(),
+        crs=args.crs, progress=progress(),
     )
     _print_summary(summary, args.json)
     return 0
@@ -69,8 +47,8 @@ def cmd_load_boundaries(args) -> int:
 def cmd_load_reference(args) -> int:
     from services.reference_data import load_reference_boundaries
 
-    settings = _settings()
-    for summary in load_reference_boundaries(_engine(settings), settings, progress=_progress()):
+    config = settings()
+    for summary in load_reference_boundaries(engine(config), config, progress=progress()):
         _print_summary(summary, args.json)
     return 0
 
@@ -78,14 +56,14 @@ def cmd_load_reference(args) -> int:
 def cmd_fetch_prg(args) -> int:
     from services.reference_data import fetch_prg
 
-    print(fetch_prg(_settings()))
+    print(fetch_prg(settings()))
     return 0
 
 
 def cmd_boundaries_status(args) -> int:
     from services.units import boundary_status
 
-    rows = boundary_status(_engine(_settings()))
+    rows = boundary_status(engine())
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return 0
@@ -129,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--crs", help="CRS of a source that does not state one, e.g. EPSG:2180")
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.set_defaults(func=cmd_load_boundaries)
+    from scripts import cli_indicators
+
+    cli_indicators.register(sub, load)
     r = load.add_parser("reference", help="load all levels from PARTNERSTWA_DATA_DIR, "
                         "or download GUGiK's PRG when no mirror is given")
     r.add_argument("--json", action="store_true")
@@ -138,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="source", required=True)
     fetch.add_parser("prg", help="download and unpack GUGiK's PRG boundaries"
                      ).set_defaults(func=cmd_fetch_prg)
+    cli_indicators.register_fetch(fetch)
 
     status = sub.add_parser("boundaries", help="what boundaries are loaded").add_subparsers(
         dest="what", required=True)

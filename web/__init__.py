@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     from web import errors, i18n
+    from web.analysis import bp as analysis_bp
     from web.health import bp as health_bp
     from web.map import bp as map_bp
     from web.units import bp as units_bp
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(map_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(analysis_bp)
     return app
 
 

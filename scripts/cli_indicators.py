@@ -1,0 +1,228 @@
+"""CLI commands for indicators, derived indicators, composite indices, BDL and analyses."""
+
+from __future__ import annotations
+
+import sys
+
+from scripts.common import engine, print_json, progress, settings
+
+
+def cmd_load_indicators(args) -> int:
+    from services.indicators import import_indicators
+
+    report = import_indicators(engine(), args.path, args.format, code=args.code, name=args.name,
+                               unit=args.unit, direction=args.direction, year=args.year)
+    if args.json:
+        print_json(report.as_dict())
+        return 0
+    print(f"stored {report.stored} values of {', '.join(report.indicators)} as load "
+          f"{report.load_id}; {report.gminas_matched} gminas matched")
+    for reason, n in sorted(report.skipped.items()):
+        print(f"  skipped {n}: {reason}")
+    if report.matched_on_6_digits:
+        print(f"  matched on the first 6 digits (type digit changed): "
+              f"{len(report.matched_on_6_digits)}, e.g. {', '.join(report.matched_on_6_digits[:3])}")
+    if report.unmatched:
+        print(f"  not in the loaded boundaries (split, created or abolished gminas): "
+              f"{', '.join(report.unmatched)}")
+    for key, n in sorted(report.gminas_without_value.items()):
+        print(f"  {n} gminas without a value for {key}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from services.indicators import list_indicators
+
+    rows = list_indicators(engine())
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        years = r["years"]
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "-")
+        print(f"{r['code']:<32} {span:<10} {r['gminas']:>5} gminas  {r['direction']:<13} "
+              f"{r['name_pl']} [{r['unit']}]")
+    return 0
+
+
+def cmd_derive(args) -> int:
+    from services import derived
+
+    e = engine()
+    if args.what == "unemployed-per-1000":
+        report = derived.unemployed_per_1000(e, args.years)
+    elif args.what == "population-change":
+        report = derived.population_change(e, args.start, args.end)
+    elif args.what == "net-migration":
+        report = derived.net_migration(e, args.path, args.year)
+    else:
+        report = derived.density(e, args.year)
+    _print_derived(report, args.json)
+    return 0
+
+
+def _print_derived(report, as_json: bool) -> None:
+    if as_json:
+        print_json(report.as_dict())
+        return
+    print(f"stored {report.stored} values of {report.indicator} for {report.gminas} gminas, "
+          f"years {', '.join(map(str, report.years))}")
+    for note in report.notes:
+        print(f"  note: {note}")
+
+
+def _components(items: list[str]) -> tuple[dict, dict]:
+    from services.errors import BadRequest
+
+    weights, directions = {}, {}
+    for item in items:
+        code, _, rest = item.partition("=")
+        weight, _, direction = rest.partition(":")
+        try:
+            weights[code] = float(weight) if weight else 1.0
+        except ValueError:
+            raise BadRequest(f"--component {item!r}: the weight must be a number") from None
+        if direction:
+            directions[code] = direction
+    return weights, directions
+
+
+def cmd_composite(args) -> int:
+    from services.derived import composite
+
+    weights, directions = _components(args.component)
+    report = composite(engine(), args.code, args.name, args.year, weights,
+                       directions=directions, method=args.method, groups=args.groups,
+                       missing=args.missing)
+    _print_derived(report, args.json)
+    return 0
+
+
+def cmd_fetch_bdl(args) -> int:
+    from services.bdl import fetch_variable
+
+    report = fetch_variable(engine(), settings(), args.variable, args.years, level=args.level,
+                            progress=progress(), client_id=args.client_id)
+    print_json(report) if args.json else print(
+        f"stored {report['stored']} values of {report['indicator']} "
+        f"({report['pages']} pages, {report['from_cache']} from the cache)")
+    return 0
+
+
+def cmd_analyse(args) -> int:
+    from services.analysis import get_run, run_analysis
+
+    run = run_analysis(engine(), args.kind, args.indicator, args.year, scope=args.scope,
+                       weights=args.weights, k=args.k, threshold=args.threshold,
+                       permutations=args.permutations, seed=args.seed, alpha=args.alpha,
+                       method=args.method, n_regions=args.regions, floor=args.floor,
+                       floor_indicator=args.floor_indicator)
+    if args.json:
+        print_json(get_run(engine(), run["id"]))
+        return 0
+    s = run["summary"]
+    print(f"run {run['id']}: {run['kind']} of {run['indicator']} {run['year']} over "
+          f"{run['scope']} ({s['units']} gminas, seed {run['seed']}, {run['seconds']} s)")
+    if "moran_i" in s:
+        print(f"  global Moran's I {s['moran_i']:.4f}")
+    if "labels" in s:
+        print("  " + ", ".join(f"{k}: {v}" for k, v in s["labels"].items()))
+    if "regions" in s:
+        print(f"  {s['regions']} regions")
+    if s["islands"]:
+        print(f"  without neighbours: {', '.join(s['islands'])}")
+    if s["left_out_without_value"]:
+        print(f"  left out (no value): {', '.join(s['left_out_without_value'])}",
+              file=sys.stderr)
+    return 0
+
+
+def _years(text: str) -> list[int]:
+    import argparse
+
+    try:
+        if "-" in text:
+            a, b = (int(x) for x in text.split("-", 1))
+            if b < a:
+                raise ValueError
+            return list(range(a, b + 1))
+        return [int(y) for y in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year range like 2015-2024") from None
+
+
+def register(sub, load) -> None:
+    i = load.add_parser("indicators", help="load indicator values from a file")
+    i.add_argument("path")
+    i.add_argument("--format", required=True, choices=("bdl-csv", "gus-t21", "csv"))
+    i.add_argument("--code", help="indicator code (csv format)")
+    i.add_argument("--name", help="indicator name (csv format)")
+    i.add_argument("--unit", help="unit (csv format)")
+    i.add_argument("--direction", default="neutral",
+                   choices=("higher-worse", "higher-better", "neutral"))
+    i.add_argument("--year", type=int, help="edition year of a GUS table if not in the name")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_load_indicators)
+
+    ind = sub.add_parser("indicators", help="indicators held, derived and composite")
+    isub = ind.add_subparsers(dest="what", required=True)
+    lst = isub.add_parser("list", help="indicators held, with years and coverage")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=cmd_list)
+    d = isub.add_parser("derive", help="compute a derived indicator")
+    dsub = d.add_subparsers(dest="what", required=True)
+    u = dsub.add_parser("unemployed-per-1000")
+    u.add_argument("--years", type=_years)
+    pc = dsub.add_parser("population-change")
+    pc.add_argument("--from", dest="start", type=int, required=True)
+    pc.add_argument("--to", dest="end", type=int, required=True)
+    nm = dsub.add_parser("net-migration")
+    nm.add_argument("path", help="gmina-to-gmina flows: kod_origin, kod_dest, no")
+    nm.add_argument("--year", type=int, required=True)
+    de = dsub.add_parser("density")
+    de.add_argument("--year", type=int, required=True)
+    for p in (u, pc, nm, de):
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=cmd_derive)
+    c = isub.add_parser("composite", help="a composite marginalisation-risk index")
+    c.add_argument("--code", required=True)
+    c.add_argument("--name", required=True)
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--component", action="append", required=True,
+                   help="CODE=WEIGHT[:higher-worse|higher-better], repeatable")
+    c.add_argument("--method", default="zscore", choices=("zscore", "minmax"))
+    c.add_argument("--groups", default="none", choices=("none", "gmina-type"))
+    c.add_argument("--missing", default="drop", choices=("drop", "mean", "fail"))
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_composite)
+
+    a = sub.add_parser("analyse", help="spatial analysis of a gmina indicator")
+    a.add_argument("kind", choices=("lisa", "gi", "regions"))
+    a.add_argument("--indicator", required=True)
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--scope", default="country",
+                   help="country, voivodeship:TT, powiat:TTTT or partnership:ID")
+    a.add_argument("--weights", default="queen", choices=("queen", "rook", "knn", "distance"))
+    a.add_argument("--k", type=int, default=5)
+    a.add_argument("--threshold", type=float, help="distance band in metres")
+    a.add_argument("--permutations", type=int, default=9999)
+    a.add_argument("--seed", type=int)
+    a.add_argument("--alpha", type=float, default=0.05)
+    a.add_argument("--method", default="skater", choices=("skater", "maxp"))
+    a.add_argument("--regions", type=int, default=5)
+    a.add_argument("--floor", type=float, help="max-p: minimum of --floor-indicator per region")
+    a.add_argument("--floor-indicator", default="population_thousands")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_analyse)
+
+
+def register_fetch(fetch) -> None:
+    b = fetch.add_parser("bdl", help="download a variable from the GUS BDL API")
+    b.add_argument("--variable", required=True, type=int)
+    b.add_argument("--years", required=True, type=_years, help="e.g. 2015-2024")
+    b.add_argument("--level", type=int, default=6, help="BDL unit level (6 = gminas)")
+    b.add_argument("--client-id", help="X-ClientId (or PARTNERSTWA_BDL_CLIENT_ID)")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_fetch_bdl)
+
+
