@@ -56,7 +56,9 @@ def _aligned(y: pd.Series, graph: Graph) -> tuple[np.ndarray, sparse.csr_matrix,
         raise ValueError("at least 3 units are needed")
     if np.ptp(values) == 0:
         raise ValueError("y has no variance")
-    return values, graph.sparse.tocsr(), ids
+    w = graph.sparse.tocsr()
+    w.eliminate_zeros()  # libpysal keeps islands as zero-weight self-loops
+    return values, w, ids
 
 
 def moran_global(y: pd.Series, graph: Graph) -> float:

@@ -111,3 +111,38 @@ def fingerprint(engine) -> tuple:
             conn.execute(sa.text("SELECT count(*), coalesce(max(id), 0) FROM boundary_load")).one(),
             conn.execute(sa.text("SELECT count(*) FROM boundary_history")).scalar_one(),
         )
+
+
+INDICATOR_FILES = (
+    ("bdl_exports/LUDN_2425_2023.csv", "bdl-csv"),
+    ("bdl_exports/LUDN_2425_2024.csv", "bdl-csv"),
+    ("bdl_exports/RYNE_1944_2003_2024.csv", "bdl-csv"),
+    ("gus_tables/powierzchnia_ludnosc_gminy_tabl21_2022.csv", "gus-t21"),
+    ("gus_tables/powierzchnia_ludnosc_gminy_tabl21_2023.csv", "gus-t21"),
+)
+
+
+@pytest.fixture(scope="session")
+def indicator_reports(reference_engine, data_dir):
+    """Every indicator file of the mirror imported into the reference database, once."""
+    from services.indicators import import_indicators
+
+    return {Path(name).name: import_indicators(reference_engine,
+                                               data_dir / "indicators" / name, fmt)
+            for name, fmt in INDICATOR_FILES}
+
+
+@pytest.fixture(scope="session")
+def unemployment_rate(reference_engine, indicator_reports):
+    """Unemployed per 1,000 residents derived for every year with both inputs."""
+    from services.derived import unemployed_per_1000
+
+    return unemployed_per_1000(reference_engine)
+
+
+def table_counts(engine) -> dict:
+    """Row counts of the indicator and analysis tables, for 'nothing was stored' checks."""
+    with engine.connect() as conn:
+        return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("indicator", "indicator_value", "indicator_load", "analysis_run",
+                          "analysis_result")}

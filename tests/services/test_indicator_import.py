@@ -5,11 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from services.indicators import import_indicators, list_indicators
-
-EXPORTS = ("LUDN_2425_2023.csv", "LUDN_2425_2024.csv", "RYNE_1944_2003_2024.csv")
-TABLES = ("powierzchnia_ludnosc_gminy_tabl21_2022.csv",
-          "powierzchnia_ludnosc_gminy_tabl21_2023.csv")
+from services.indicators import list_indicators
 
 
 @pytest.fixture(scope="module")
@@ -18,14 +14,8 @@ def truth(data_dir):
 
 
 @pytest.fixture(scope="module")
-def reports(reference_engine, data_dir):
-    folder = data_dir / "indicators"
-    out = {}
-    for name in EXPORTS:
-        out[name] = import_indicators(reference_engine, folder / "bdl_exports" / name, "bdl-csv")
-    for name in TABLES:
-        out[name] = import_indicators(reference_engine, folder / "gus_tables" / name, "gus-t21")
-    return out
+def reports(indicator_reports):
+    return indicator_reports
 
 
 def gmina_sum(engine, code, year):
