@@ -48,6 +48,17 @@ def level_of(code: str) -> str | None:
     return None
 
 
+def gmina_key(code: str) -> str:
+    """First six digits of the gmina a 7-digit code belongs to.
+
+    Town and rural parts (4, 5) share their gmina's six digits; districts of Warsaw (8) and
+    delegatury (9) belong to their city, the only gmina of a city powiat (WWPP01).
+    """
+    if code[6:] in ("8", "9"):
+        return code[:4] + "01"
+    return code[:6]
+
+
 def parse_number(text: str, *, decimal_comma: bool) -> float | None:
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text in MISSING_MARKS:

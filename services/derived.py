@@ -9,6 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from layers.indicator_catalogue import KNOWN, IndicatorSpec
+from layers.indicator_readers import gmina_key
 from services.db import database_errors
 from services.errors import InvalidInput
 from services.indicators import gmina_codes, store_values, upsert_indicator
@@ -116,8 +117,8 @@ def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> Deriv
         raise InvalidInput(f"line {line}: the number of persons is not a number", where=str(path))
     with database_errors(), engine.begin() as conn:
         by6 = gmina_codes(conn)
-        inflow = flows.groupby(flows["kod_dest"].str[:6])["no"].sum()
-        outflow = flows.groupby(flows["kod_origin"].str[:6])["no"].sum()
+        inflow = flows.groupby(flows["kod_dest"].map(gmina_key))["no"].sum()
+        outflow = flows.groupby(flows["kod_origin"].map(gmina_key))["no"].sum()
         net = inflow.sub(outflow, fill_value=0)
         unmatched = sorted(set(net.index) - set(by6))
         net = net[net.index.isin(list(by6))]

@@ -146,3 +146,13 @@ def table_counts(engine) -> dict:
         return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
                 for t in ("indicator", "indicator_value", "indicator_load", "analysis_run",
                           "analysis_result")}
+
+
+@pytest.fixture(scope="session")
+def gminas_frame(reference_engine):
+    """The loaded gminas as a GeoDataFrame in EPSG:2180, indexed by TERYT."""
+    import geopandas as gpd
+
+    with reference_engine.connect() as conn:
+        return gpd.read_postgis("SELECT teryt, geom FROM gmina ORDER BY teryt", conn,
+                                geom_col="geom", index_col="teryt")
