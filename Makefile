@@ -44,6 +44,7 @@ test: venv
 bench: venv
 	scripts/provision_system.sh postgis gdal
 	$(BIN)/python bench/load_boundaries.py
+	$(BIN)/python bench/lisa.py
 
 lint: venv
 	$(BIN)/ruff check .
