@@ -50,3 +50,21 @@ def level(name: str) -> Level:
         raise InvalidInput(
             f"unknown level {name!r}; expected one of: {', '.join(LEVELS)}"
         ) from None
+
+# The mirror's indicator files, in their original formats, and how to read them.
+MIRROR_INDICATORS = (
+    ("indicators/bdl_exports/LUDN_2425_2023.csv", "bdl-csv"),
+    ("indicators/bdl_exports/LUDN_2425_2024.csv", "bdl-csv"),
+    ("indicators/bdl_exports/RYNE_1944_2003_2024.csv", "bdl-csv"),
+    ("indicators/gus_tables/powierzchnia_ludnosc_gminy_tabl21_2022.csv", "gus-t21"),
+    ("indicators/gus_tables/powierzchnia_ludnosc_gminy_tabl21_2023.csv", "gus-t21"),
+)
+MIRROR_FLOWS = ("flows/migration_gmina_2023.csv", 2023)
+
+# The demo's composite marginalisation-risk index: components and weights.
+DEMO_RISK_INDEX = {
+    "code": "marginalisation_risk",
+    "name": "Wskaźnik zagrożenia marginalizacją (demonstracyjny)",
+    "year": 2024,
+    "components": {"unemployed_per_1000": 1.0, "population_change_pct_3y": 1.0},
+}

@@ -45,11 +45,21 @@ def cmd_load_boundaries(args) -> int:
 
 
 def cmd_load_reference(args) -> int:
-    from services.reference_data import load_reference_boundaries
+    from services.reference_data import load_reference_boundaries, load_reference_indicators
 
     config = settings()
-    for summary in load_reference_boundaries(engine(config), config, progress=progress()):
+    say = progress()
+    for summary in load_reference_boundaries(engine(config), config, progress=say):
         _print_summary(summary, args.json)
+    for report in load_reference_indicators(engine(config), config, progress=say):
+        data = report.as_dict()
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, default=str))
+        elif "load_id" in data:
+            print(f"imported {data['stored']} values of {', '.join(data['indicators'])}")
+        else:
+            print(f"derived {data['indicator']} for {data['gminas']} gminas, years "
+                  f"{', '.join(map(str, data['years']))}")
     return 0
 
 
@@ -110,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     from scripts import cli_indicators
 
     cli_indicators.register(sub, load)
-    r = load.add_parser("reference", help="load all levels from PARTNERSTWA_DATA_DIR, "
-                        "or download GUGiK's PRG when no mirror is given")
+    r = load.add_parser("reference", help="load boundaries of all levels and the indicators "
+                        "from PARTNERSTWA_DATA_DIR, or download GUGiK's PRG without a mirror")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_load_reference)
 

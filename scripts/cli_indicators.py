@@ -116,12 +116,13 @@ def cmd_analyse(args) -> int:
                        weights=args.weights, k=args.k, threshold=args.threshold,
                        permutations=args.permutations, seed=args.seed, alpha=args.alpha,
                        method=args.method, n_regions=args.regions, floor=args.floor,
-                       floor_indicator=args.floor_indicator)
+                       floor_indicator=args.floor_indicator, reuse=args.reuse)
     if args.json:
         print_json(get_run(engine(), run["id"]))
         return 0
     s = run["summary"]
-    print(f"run {run['id']}: {run['kind']} of {run['indicator']} {run['year']} over "
+    reused = " (reused: identical run already stored)" if run.get("reused") else ""
+    print(f"run {run['id']}{reused}: {run['kind']} of {run['indicator']} {run['year']} over "
           f"{run['scope']} ({s['units']} gminas, seed {run['seed']}, {run['seconds']} s)")
     if "moran_i" in s:
         print(f"  global Moran's I {s['moran_i']:.4f}")
@@ -212,6 +213,8 @@ def register(sub, load) -> None:
     a.add_argument("--regions", type=int, default=5)
     a.add_argument("--floor", type=float, help="max-p: minimum of --floor-indicator per region")
     a.add_argument("--floor-indicator", default="population_thousands")
+    a.add_argument("--reuse", action="store_true",
+                   help="with --seed: return an identical stored run instead of a new one")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_analyse)
 

@@ -70,13 +70,36 @@ def _versions() -> dict:
                                     "scipy")}
 
 
+def _parameters(kind: str, *, weights, alpha, k, threshold, permutations, method, n_regions,
+                floor, floor_indicator) -> dict:
+    parameters: dict = {"weights": weights, "alpha": alpha}
+    if weights == "knn":
+        parameters["k"] = k
+    if weights == "distance":
+        parameters["threshold"] = threshold
+    if kind == "lisa":
+        parameters["permutations"] = permutations
+    if kind == "regions":
+        parameters["method"] = method
+        if method == "maxp":
+            if floor is None:
+                raise BadRequest("max-p needs --floor (e.g. the minimum population)")
+            parameters.update(floor=floor, floor_indicator=floor_indicator)
+        else:
+            parameters["n_regions"] = n_regions
+    return parameters
+
+
 def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
                  scope: str = "country", weights: str = "queen", k: int = 5,
                  threshold: float | None = None, permutations: int = 9999,
                  seed: int | None = None, alpha: float = 0.05, method: str = "skater",
                  n_regions: int = 5, floor: float | None = None,
-                 floor_indicator: str = "population_thousands") -> dict:
-    """Compute one analysis and store it with its parameters; returns the run summary."""
+                 floor_indicator: str = "population_thousands", reuse: bool = False) -> dict:
+    """Compute one analysis and store it with its parameters; returns the run summary.
+
+    With ``reuse`` and a given seed, an identical stored run is returned instead of a new one.
+    """
     if kind not in KINDS:
         raise BadRequest(f"analysis must be one of {', '.join(KINDS)}")
     if not 1 <= permutations <= MAX_PERMUTATIONS:
@@ -102,17 +125,25 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
             w = build_weights(units, weights, k=k, threshold=threshold)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from exc
-        parameters = {"weights": weights, "alpha": alpha}
+        parameters = _parameters(kind, weights=weights, alpha=alpha, k=k, threshold=threshold,
+                                 permutations=permutations, method=method, n_regions=n_regions,
+                                 floor=floor, floor_indicator=floor_indicator)
+        if reuse:
+            found = conn.execute(sa.text(
+                "SELECT id, summary, seconds FROM analysis_run WHERE kind = :kind AND"
+                " indicator_code = :ind AND year = :year AND scope = :scope AND seed = :seed"
+                " AND parameters = CAST(:params AS jsonb) ORDER BY id DESC LIMIT 1"),
+                {"kind": kind, "ind": indicator, "year": year, "scope": scope, "seed": seed,
+                 "params": json.dumps(parameters)}).first()
+            if found:
+                return {"id": found[0], "kind": kind, "indicator": indicator, "year": year,
+                        "scope": scope, "seed": seed, "parameters": parameters,
+                        "summary": found[1], "seconds": round(found[2], 3), "reused": True}
         summary: dict = {"units": len(units), "left_out_without_value": list(missing),
                          "islands": w.islands}
         results = pd.DataFrame(index=units.index)
         results["value"] = units["value"]
         if kind == "lisa":
-            parameters["permutations"] = permutations
-            if weights == "knn":
-                parameters["k"] = k
-            if weights == "distance":
-                parameters["threshold"] = threshold
             lisa = moran_local(units["value"], w.graph, permutations=permutations, seed=seed,
                                alpha=alpha).frame()
             summary["moran_i"] = moran_global(units["value"], w.graph)
@@ -125,18 +156,12 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
             results = results.rename(columns={"p_norm": "p_value"})
             results["statistic"] = results["z_score"]
         else:
-            parameters.update(method=method)
             attributes = ["value"]
             if method == "maxp":
                 floor_values = gmina_values(conn, floor_indicator, year)
                 units["floor"] = floor_values.reindex(units.index)
                 if units["floor"].isna().any():
                     raise InvalidInput(f"{floor_indicator} is missing for some gminas in {year}")
-                if floor is None:
-                    raise BadRequest("max-p needs --floor (e.g. the minimum population)")
-                parameters.update(floor=floor, floor_indicator=floor_indicator)
-            else:
-                parameters.update(n_regions=n_regions)
             try:
                 labels = regions(units, w.graph, attributes, method=method, n_regions=n_regions,
                                  floor_column="floor" if method == "maxp" else None,

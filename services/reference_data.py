@@ -7,7 +7,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from layers.archive import safe_extract
-from layers.catalogue import LEVELS, MIRROR_AS_OF, MIRROR_BOUNDARIES
+from layers.catalogue import (
+    DEMO_RISK_INDEX,
+    LEVELS,
+    MIRROR_AS_OF,
+    MIRROR_BOUNDARIES,
+    MIRROR_FLOWS,
+    MIRROR_INDICATORS,
+)
 from layers.download import download
 from services.boundaries import LoadSummary, Progress, load_boundaries
 from services.config import Settings
@@ -57,3 +64,32 @@ def load_reference_boundaries(engine: sa.Engine, settings: Settings, *,
         summaries.append(load_boundaries(engine, folder, name, layer=LEVELS[name].prg_layer,
                                          progress=say))
     return summaries
+
+
+def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
+                              progress: Progress | None = None) -> list:
+    """Import the mirror's indicator files and derive the demo's indicators and risk index.
+
+    Returns the import and derivation reports; an empty list without a mirror.
+    """
+    from services import derived
+    from services.indicators import import_indicators
+
+    say = progress or (lambda _m: None)
+    if not settings.data_dir:
+        say("no data mirror: indicators not loaded (fetch them with `partnerstwa fetch bdl`)")
+        return []
+    reports = []
+    for relative, fmt in MIRROR_INDICATORS:
+        say(f"importing {relative}")
+        reports.append(import_indicators(engine, settings.data_dir / relative, fmt))
+    say("deriving unemployed per 1,000, population change, net migration, density")
+    reports.append(derived.unemployed_per_1000(engine))
+    reports.append(derived.population_change(engine, 2021, 2024))
+    flows, year = MIRROR_FLOWS
+    reports.append(derived.net_migration(engine, settings.data_dir / flows, year))
+    reports.append(derived.density(engine, 2022))
+    reports.append(derived.composite(engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],
+                                     DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
+                                     groups="gmina-type"))
+    return reports

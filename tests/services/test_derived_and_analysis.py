@@ -143,3 +143,16 @@ def test_cli_prints_the_whole_run_as_json(reference_db_url, reference_engine,
     assert run["parameters"]["permutations"] == 999
     rate = values(reference_engine, "unemployed_per_1000", 2024)
     assert set(run["results"]) == {t for t in rate.index if t.startswith("20")}
+
+
+def test_reuse_returns_the_identical_stored_run(reference_engine, unemployment_rate):
+    first = run_analysis(reference_engine, "gi", "unemployed_per_1000", 2024,
+                         scope="powiat:2013", seed=9, reuse=True)
+    before = table_counts(reference_engine)
+    again = run_analysis(reference_engine, "gi", "unemployed_per_1000", 2024,
+                         scope="powiat:2013", seed=9, reuse=True)
+    assert again["id"] == first["id"] and again["reused"] is True
+    assert table_counts(reference_engine) == before
+    other = run_analysis(reference_engine, "gi", "unemployed_per_1000", 2024,
+                         scope="powiat:2013", seed=9, alpha=0.1, reuse=True)
+    assert other["id"] != first["id"]

@@ -84,3 +84,24 @@ def test_an_incomplete_mirror_is_named(fresh_engine, fresh_db_url, tmp_path):
     settings = Settings(database_url=fresh_db_url, data_dir=tmp_path)
     with pytest.raises(InvalidInput, match="the data mirror lacks"):
         load_reference_boundaries(fresh_engine, settings, show_progress=False)
+
+
+def test_the_mirror_gives_indicators_and_the_demo_risk_index(fresh_engine, fresh_db_url,
+                                                             data_dir):
+    from services.reference_data import load_reference_indicators
+
+    settings = Settings(database_url=fresh_db_url, data_dir=data_dir)
+    load_reference_boundaries(fresh_engine, settings, show_progress=False)
+    reports = load_reference_indicators(fresh_engine, settings)
+    derived = {r.indicator: r for r in reports if hasattr(r, "indicator")}
+    assert set(derived) == {"unemployed_per_1000", "population_change_pct_3y",
+                            "net_migration_per_1000", "density_derived", "marginalisation_risk"}
+    assert derived["marginalisation_risk"].gminas == 2477
+    with fresh_engine.connect() as conn:
+        spec = conn.execute(sa.text(
+            "SELECT direction, derived_from FROM indicator WHERE code = 'marginalisation_risk'"
+        )).one()
+    assert spec[0] == "higher-worse"
+    assert spec[1]["signs"] == {"unemployed_per_1000": 1, "population_change_pct_3y": -1}
+    assert spec[1]["groups"] == "gmina-type"
+    assert load_reference_indicators(fresh_engine, Settings(database_url=fresh_db_url)) == []
