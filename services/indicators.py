@@ -156,6 +156,8 @@ def list_indicators(engine: sa.Engine) -> list[dict]:
             "SELECT i.code, i.name_pl, i.name_en, i.unit, i.source, i.source_ref, i.direction,"
             " coalesce(array_agg(DISTINCT v.year ORDER BY v.year)"
             "   FILTER (WHERE v.year IS NOT NULL), '{}') AS years,"
+            " coalesce(array_agg(DISTINCT v.level ORDER BY v.level)"
+            "   FILTER (WHERE v.level IS NOT NULL), '{}') AS levels,"
             " count(DISTINCT v.teryt) FILTER (WHERE v.level = 'gmina') AS gminas"
             " FROM indicator i LEFT JOIN indicator_value v ON v.indicator_code = i.code"
             " GROUP BY i.code ORDER BY i.code")).mappings().all()

@@ -91,5 +91,6 @@ def test_list_shows_what_is_held(reports, reference_engine):
     held = {row["code"]: row for row in list_indicators(reference_engine)}
     assert held["unemployed"]["years"] == list(range(2003, 2025))
     assert held["unemployed"]["gminas"] == 2477
+    assert held["unemployed"]["levels"] == ["country", "gmina", "powiat", "voivodeship"]
     assert held["unemployed"]["direction"] == "higher-worse"
     assert held["population"]["years"] == [2021, 2022]
