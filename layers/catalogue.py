@@ -68,3 +68,19 @@ DEMO_RISK_INDEX = {
     "year": 2024,
     "components": {"unemployed_per_1000": 1.0, "population_change_pct_3y": 1.0},
 }
+
+# Indicators that add up over gminas (counts, areas); the rest are rates, averaged with
+# population weights when aggregated.
+EXTENSIVE_INDICATORS = frozenset({
+    "population", "population_thousands", "population_men_thousands",
+    "population_women_thousands", "unemployed", "area_ha",
+})
+
+# Rasters of the data mirror that areas can be summarised over; categorical ones give shares.
+RASTERS = {
+    "dem_wielkopolska": ("rasters/dem_wielkopolska_500m_epsg2180.tif", "continuous"),
+    "dem_lublin": ("rasters/dem_lublin_srtm1s_epsg4326.tif", "continuous"),
+    "suwalki_elevation": ("rasters/suwalki_srtm.tif", "continuous"),
+    "suwalki_ndvi": ("rasters/suwalki_ndvi.tif", "continuous"),
+    "suwalki_landcover": ("rasters/suwalki_clc.tif", "categorical"),
+}

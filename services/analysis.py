@@ -43,12 +43,12 @@ def parse_scope(scope: str) -> tuple[str, str | None]:
 def _units(conn, scope: str) -> gpd.GeoDataFrame:
     kind, value = parse_scope(scope)
     if kind == "partnership":
-        exists = conn.execute(sa.text(
-            "SELECT to_regclass('partnership_member') IS NOT NULL")).scalar_one()
+        exists = conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :v"),
+                              {"v": value}).first()
         if not exists:
-            raise NotFound(f"no partnership {value!r}: no partnerships are loaded")
+            raise NotFound(f"no partnership {value!r}")
         sql = ("SELECT g.teryt, g.name, g.gmina_type, ST_AsBinary(g.geom) FROM gmina g"
-               " JOIN partnership_member m ON m.gmina_teryt = g.teryt"
+               " JOIN partnership_gmina m ON m.gmina_teryt = g.teryt"
                " WHERE m.partnership_id = :v ORDER BY g.teryt")
     elif kind == "country":
         sql = "SELECT teryt, name, gmina_type, ST_AsBinary(geom) FROM gmina ORDER BY teryt"

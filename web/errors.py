@@ -18,10 +18,10 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _render(status: int, code: str, title: str, detail: str):
+def _render(status: int, code: str, title: str, detail: str, extra: dict | None = None):
     if _wants_json():
         body = {"type": f"about:blank#{code}", "title": title, "status": status,
-                "detail": detail, "code": code, "instance": request.path}
+                "detail": detail, "code": code, "instance": request.path, **(extra or {})}
         return current_app.response_class(
             current_app.json.dumps(body), status=status, mimetype="application/problem+json"
         )
@@ -33,7 +33,8 @@ def init_app(app: Flask) -> None:
     def handle_project_error(exc: PartnerstwaError):
         if exc.status >= 500:
             app.logger.warning("%s: %s", exc.code, exc.message)
-        return _render(exc.status, exc.code, exc.code.replace("_", " "), exc.message)
+        return _render(exc.status, exc.code, exc.code.replace("_", " "), exc.message,
+                       exc.details)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):

@@ -1,0 +1,147 @@
+"""What a functional area holds: population, area, indicators, raster summaries.
+
+Areas made of gminas add their gminas up. Drawn areas use area-weighted interpolation: each
+gmina contributes the share of its area that lies inside.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import rasterio
+import rasterio.mask
+import shapely
+import sqlalchemy as sa
+from pyproj import Transformer
+
+from layers.catalogue import EXTENSIVE_INDICATORS, RASTERS
+from services.config import Settings
+from services.db import database_errors
+from services.errors import InvalidInput, NotFound
+
+MIN_SHARE = 1e-6  # shares below this are boundary slivers of neighbouring gminas
+
+
+def _shares(conn, area_id: int) -> pd.Series:
+    row = conn.execute(sa.text(
+        "SELECT delineation, gminas FROM functional_area WHERE id = :id AND NOT deleted"),
+        {"id": area_id}).first()
+    if row is None:
+        raise NotFound(f"no functional area {area_id}")
+    if row[0] == "gminas":
+        return pd.Series(1.0, index=list(row[1]))
+    rows = conn.execute(sa.text(
+        "SELECT g.teryt, ST_Area(ST_Intersection(g.geom, a.geom)) / ST_Area(g.geom)"
+        " FROM gmina g JOIN functional_area a ON ST_Intersects(g.geom, a.geom)"
+        " WHERE a.id = :id"), {"id": area_id}).all()
+    shares = pd.Series({t: s for t, s in rows}, dtype=float)
+    return shares[shares > MIN_SHARE]
+
+
+def _population(conn, year: int | None) -> tuple[pd.Series, int | None]:
+    """Persons per gmina in ``year`` (or the latest year held): exact counts first."""
+    rows = conn.execute(sa.text(
+        "SELECT indicator_code, year, teryt, value FROM indicator_value"
+        " WHERE level = 'gmina' AND indicator_code IN ('population', 'population_thousands')"
+        )).all()
+    if not rows:
+        return pd.Series(dtype=float), None
+    frame = pd.DataFrame(rows, columns=["code", "year", "teryt", "value"])
+    frame.loc[frame["code"] == "population_thousands", "value"] *= 1000
+    frame = frame.sort_values("code").drop_duplicates(["year", "teryt"], keep="first")
+    years = sorted(frame["year"].unique())
+    chosen = year if year in years else max([y for y in years if year is None or y <= year]
+                                            or years)
+    return frame[frame["year"] == chosen].set_index("teryt")["value"], int(chosen)
+
+
+def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
+               indicators: list[str] | None = None) -> dict:
+    """Population, area and indicator values of a functional area."""
+    with database_errors(), engine.connect() as conn:
+        shares = _shares(conn, area_id)
+        area_km2 = conn.execute(sa.text(
+            "SELECT ST_Area(geom) / 1e6 FROM functional_area WHERE id = :id"),
+            {"id": area_id}).scalar_one()
+        people, people_year = _population(conn, year)
+        codes = indicators or conn.execute(sa.text(
+            "SELECT DISTINCT indicator_code FROM indicator_value WHERE level = 'gmina'"
+            " ORDER BY 1")).scalars().all()
+        values = pd.DataFrame(conn.execute(sa.text(
+            "SELECT indicator_code, year, teryt, value FROM indicator_value"
+            " WHERE level = 'gmina' AND indicator_code = ANY(:codes) AND teryt = ANY(:t)"),
+            {"codes": list(codes), "t": list(shares.index)}).all(),
+            columns=["code", "year", "teryt", "value"])
+        names = dict(conn.execute(sa.text("SELECT teryt, name FROM gmina WHERE teryt = ANY(:t)"),
+                                  {"t": list(shares.index)}).all())
+    out_indicators = {}
+    for code in codes:
+        held = values[values["code"] == code]
+        if held.empty:
+            continue
+        chosen = year if year in set(held["year"]) else int(held["year"].max())
+        series = held[held["year"] == chosen].set_index("teryt")["value"]
+        covered = series.index.intersection(shares.index)
+        if code in EXTENSIVE_INDICATORS:
+            value = float((series[covered] * shares[covered]).sum())
+            method = "sum"
+        else:
+            weights = shares[covered] * people.reindex(covered).fillna(0)
+            if weights.sum() == 0:
+                continue
+            value = float((series[covered] * weights).sum() / weights.sum())
+            method = "population-weighted mean"
+        out_indicators[code] = {"year": chosen, "value": value, "aggregation": method,
+                                "gminas_with_value": len(covered), "gminas": len(shares)}
+    population = None
+    if people_year is not None:
+        population = {"year": people_year,
+                      "value": float((people.reindex(shares.index).fillna(0) * shares).sum())}
+    return {
+        "area_id": area_id, "area_km2": float(area_km2), "population": population,
+        "indicators": out_indicators,
+        "gminas": [{"teryt": t, "name": names.get(t), "share": round(float(s), 6)}
+                   for t, s in shares.sort_index().items()],
+    }
+
+
+def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: str) -> dict:
+    """Summary of a mirror raster inside the area (cells whose centre lies inside)."""
+    if raster not in RASTERS:
+        raise NotFound(f"no raster {raster!r}; rasters: {', '.join(RASTERS)}")
+    if not settings.data_dir:
+        raise InvalidInput("rasters come from the data mirror: set PARTNERSTWA_DATA_DIR")
+    relative, kind = RASTERS[raster]
+    path = Path(settings.data_dir) / relative
+    with database_errors(), engine.connect() as conn:
+        wkb = conn.execute(sa.text(
+            "SELECT ST_AsBinary(geom) FROM functional_area WHERE id = :id AND NOT deleted"),
+            {"id": area_id}).scalar_one_or_none()
+    if wkb is None:
+        raise NotFound(f"no functional area {area_id}")
+    geom = shapely.from_wkb(bytes(wkb))
+    with rasterio.open(path) as src:
+        if src.crs.to_epsg() != 2180:
+            transformer = Transformer.from_crs(2180, src.crs, always_xy=True)
+            geom = shapely.transform(geom, lambda xy: np.column_stack(
+                transformer.transform(xy[:, 0], xy[:, 1])))
+        if not shapely.box(*src.bounds).intersects(geom):
+            raise InvalidInput(f"the area does not overlap the raster {raster}")
+        data, transform = rasterio.mask.mask(src, [geom], crop=True, filled=False)
+        band = data[0]
+        cell_area = abs(transform.a * transform.e) if src.crs.is_projected else None
+    cells = band.compressed()
+    result = {"raster": raster, "cells": int(cells.size), "kind": kind,
+              "covered_km2": cell_area * cells.size / 1e6 if cell_area else None}
+    if cells.size == 0:
+        return result
+    if kind == "categorical":
+        classes, counts = np.unique(cells, return_counts=True)
+        result["classes"] = {str(int(c)): round(float(n) / cells.size, 6)
+                             for c, n in zip(classes, counts, strict=True)}
+    else:
+        result.update(mean=float(cells.mean()), min=float(cells.min()),
+                      max=float(cells.max()), std=float(cells.std()))
+    return result

@@ -1,0 +1,200 @@
+"""Functional areas of a partnership: delineated from gminas or drawn, versioned."""
+
+from __future__ import annotations
+
+import shapely
+import sqlalchemy as sa
+
+from services.db import database_errors
+from services.errors import BadRequest, InvalidInput, NotFound
+from services.versioning import (
+    accepted_version,
+    conflict,
+    expected_version,
+    history,
+    lock_current,
+    record,
+)
+from spatial.geometry_input import GeometryProblem, from_geojson
+
+KINDS = ("fua", "tourism", "river_valley", "other")
+FIELDS = ("name", "kind", "description")
+OUTSIDE_POLAND_TOLERANCE = 0.001  # share of the area that may lie outside (border slivers)
+
+
+def _ewkb(geom: shapely.Geometry) -> str:
+    return shapely.to_wkb(shapely.set_srid(geom, 2180), hex=True, include_srid=True)
+
+
+def _attributes(payload: dict, current: dict | None = None) -> dict:
+    out = {k: (current or {}).get(k) for k in FIELDS}
+    for key in FIELDS:
+        if key in payload:
+            out[key] = str(payload[key]).strip()
+    out["description"] = out["description"] or ""
+    if not out["name"]:
+        raise BadRequest("name must not be empty")
+    if len(out["name"]) > 300:
+        raise BadRequest("name is longer than 300 characters")
+    if out["kind"] not in KINDS:
+        raise BadRequest(f"kind must be one of {', '.join(KINDS)}")
+    return out
+
+
+def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
+    """(delineation, gminas, hex EWKB) from a list of gminas or a drawn polygon."""
+    if ("gminas" in payload) == ("geometry" in payload):
+        raise BadRequest("give either gminas (a list of TERYT codes) or a drawn geometry")
+    if "gminas" in payload:
+        codes = payload["gminas"]
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            raise BadRequest("gminas must be a non-empty list of TERYT codes")
+        found = dict(conn.execute(sa.text(
+            "SELECT teryt6, teryt FROM gmina WHERE teryt6 = ANY(:six)"),
+            {"six": [c[:6] for c in codes]}).all())
+        unknown = [c for c in codes if c[:6] not in found or not c.isdigit()]
+        if unknown:
+            raise InvalidInput(f"unknown gminas: {', '.join(unknown)}")
+        teryts = sorted({found[c[:6]] for c in codes})
+        geom = conn.execute(sa.text(
+            "SELECT encode(ST_AsEWKB(ST_Multi(ST_Union(geom))), 'hex') FROM gmina"
+            " WHERE teryt = ANY(:t)"), {"t": teryts}).scalar_one()
+        return "gminas", teryts, geom
+    try:
+        drawn = from_geojson(payload["geometry"], families=("polygon",),
+                             crs=payload.get("crs", "EPSG:4326"))
+    except GeometryProblem as exc:
+        raise InvalidInput(str(exc)) from None
+    geom = _ewkb(shapely.MultiPolygon(list(shapely.get_parts(drawn))))
+    outside = conn.execute(sa.text(
+        "SELECT ST_Area(ST_Difference(g, (SELECT ST_Union(geom) FROM voivodeship)))"
+        " / ST_Area(g) FROM (SELECT ST_GeomFromEWKB(decode(:g, 'hex')) AS g) x"),
+        {"g": geom}).scalar_one()
+    if outside is not None and outside > OUTSIDE_POLAND_TOLERANCE:
+        raise InvalidInput(f"{outside:.1%} of the drawn area lies outside Poland")
+    if payload.get("clip", False):
+        geom = conn.execute(sa.text(
+            "SELECT encode(ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_Intersection("
+            " ST_GeomFromEWKB(decode(:g, 'hex')), p.geom), 3))), 'hex') FROM partnership p"
+            " WHERE p.id = :pid"), {"g": geom, "pid": pid}).scalar_one()
+        if geom is None or shapely.from_wkb(bytes.fromhex(geom)).is_empty:
+            raise InvalidInput("the drawn area does not overlap the partnership")
+    return "drawn", [], geom
+
+
+def _partnership_exists(conn, pid: str) -> None:
+    if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"), {"p": pid}).first():
+        raise NotFound(f"no partnership {pid!r}")
+
+
+def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "") -> dict:
+    with database_errors(), engine.begin() as conn:
+        _partnership_exists(conn, pid)
+        attrs = _attributes(payload)
+        delineation, gminas, geom = _geometry(conn, pid, payload)
+        area_id = conn.execute(sa.text(
+            "INSERT INTO functional_area (partnership_id, name, kind, description, delineation,"
+            " gminas, geom, updated_by) VALUES (:pid, :name, :kind, :description, :del, :gminas,"
+            " ST_GeomFromEWKB(decode(:geom, 'hex')), :author) RETURNING id"),
+            {"pid": pid, **attrs, "del": delineation, "gminas": gminas, "geom": geom,
+             "author": author}).scalar_one()
+        record(conn, "functional_area", area_id, 1, "accepted", "create", author,
+               str(payload.get("comment", "")),
+               {**attrs, "delineation": delineation, "gminas": gminas}, geom)
+    return get_area(engine, area_id)
+
+
+def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str = "") -> dict:
+    """Apply a change based on ``payload['version']``; a stale version gets 409."""
+    expected = expected_version(payload.get("version"))
+    refused = None
+    with database_errors(), engine.begin() as conn:
+        current = lock_current(conn, "functional_area", area_id)
+        attrs = _attributes(payload, current)
+        if "gminas" in payload or "geometry" in payload:
+            delineation, gminas, geom = _geometry(conn, current["partnership_id"], payload)
+        else:
+            delineation, gminas = current["delineation"], current["gminas"]
+            geom = conn.execute(sa.text(
+                "SELECT encode(ST_AsEWKB(geom), 'hex') FROM functional_area WHERE id = :id"),
+                {"id": area_id}).scalar_one()
+        data = {**attrs, "delineation": delineation, "gminas": list(gminas)}
+        comment = str(payload.get("comment", ""))
+        if current["version"] != expected:
+            record(conn, "functional_area", area_id, None, "conflict", "update", author,
+                   comment, {**data, "based_on": expected}, geom)
+            refused = conflict("functional_area", area_id, current, expected)
+        else:
+            version = current["version"] + 1
+            conn.execute(sa.text(
+                "UPDATE functional_area SET name = :name, kind = :kind,"
+                " description = :description, delineation = :del, gminas = :gminas,"
+                " geom = ST_GeomFromEWKB(decode(:geom, 'hex')), version = :version,"
+                " updated_at = now(), updated_by = :author WHERE id = :id"),
+                {**attrs, "del": delineation, "gminas": list(gminas), "geom": geom,
+                 "version": version, "author": author, "id": area_id})
+            record(conn, "functional_area", area_id, version, "accepted",
+                   payload.get("_action", "update"), author, comment, data, geom)
+    if refused:
+        raise refused
+    return get_area(engine, area_id)
+
+
+def restore_area(engine: sa.Engine, area_id: int, version: int, based_on, *,
+                 author: str = "") -> dict:
+    """Make an old version current again (as a new version)."""
+    with database_errors(), engine.connect() as conn:
+        old = accepted_version(conn, "functional_area", area_id, int(version))
+    data = old["data"]
+    payload = {k: data[k] for k in FIELDS}
+    payload.update(version=based_on, comment=f"restored version {version}", _action="restore")
+    if data["delineation"] == "gminas":
+        payload["gminas"] = data["gminas"]
+    else:
+        geom = shapely.from_wkb(bytes.fromhex(old["geom"]))
+        payload["geometry"] = shapely.geometry.mapping(geom)
+        payload["crs"] = "EPSG:2180"
+    return update_area(engine, area_id, payload, author=author)
+
+
+def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "") -> None:
+    expected = expected_version(based_on)
+    refused = None
+    with database_errors(), engine.begin() as conn:
+        current = lock_current(conn, "functional_area", area_id)
+        if current["version"] != expected:
+            refused = conflict("functional_area", area_id, current, expected)
+        else:
+            conn.execute(sa.text("UPDATE functional_area SET deleted = true, version = version"
+                                 " + 1 WHERE id = :id"), {"id": area_id})
+            record(conn, "functional_area", area_id, expected + 1, "accepted", "delete", author,
+                   "", {"deleted": True}, None)
+    if refused:
+        raise refused
+
+
+def get_area(engine: sa.Engine, area_id: int) -> dict:
+    with database_errors(), engine.connect() as conn:
+        row = conn.execute(sa.text(
+            "SELECT id, partnership_id, name, kind, description, delineation, gminas, version,"
+            " updated_at, updated_by, round((ST_Area(geom) / 1e6)::numeric, 4)::float AS area_km2,"
+            " ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json AS geometry"
+            " FROM functional_area WHERE id = :id AND NOT deleted"), {"id": area_id}
+        ).mappings().first()
+    if row is None:
+        raise NotFound(f"no functional area {area_id}")
+    return {**dict(row), "gminas": list(row["gminas"]), "updated_at": row["updated_at"].isoformat()}
+
+
+def list_areas(engine: sa.Engine, pid: str) -> list[dict]:
+    with database_errors(), engine.connect() as conn:
+        _partnership_exists(conn, pid)
+        ids = conn.execute(sa.text(
+            "SELECT id FROM functional_area WHERE partnership_id = :p AND NOT deleted"
+            " ORDER BY id"), {"p": pid}).scalars().all()
+    return [get_area(engine, i) for i in ids]
+
+
+def area_history(engine: sa.Engine, area_id: int) -> list[dict]:
+    with database_errors(), engine.connect() as conn:
+        return history(conn, "functional_area", area_id)

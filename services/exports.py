@@ -1,0 +1,218 @@
+"""Exports of projects, functional areas and partnerships: Shapefile (zip), GeoPackage,
+GeoJSON (EPSG:4326), CSV and FlatGeobuf.
+
+A Shapefile holds one geometry type, so a Shapefile export is a zip with one set per type
+(points, lines, polygons), field names of at most 10 ASCII characters and a FIELDS.csv that
+maps them back; text is UTF-8 (.cpg), dates are Date fields, costs are numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyogrio
+import shapely
+import sqlalchemy as sa
+from pyproj import Transformer
+
+from services.db import database_errors
+from services.errors import BadRequest, NotFound
+
+FORMATS = {"shp": ".zip", "gpkg": ".gpkg", "geojson": ".geojson", "csv": ".csv", "fgb": ".fgb"}
+DBF_TEXT_BYTES = 254
+
+
+@dataclass(frozen=True)
+class Field:
+    source: str  # column of the query
+    short: str  # Shapefile name, at most 10 ASCII characters
+    kind: str  # 'text', 'int', 'float', 'date'
+    meaning: str
+
+
+DATASETS = {
+    "projects": {
+        "sql": (
+            "SELECT p.id, p.partnership_id, p.title, p.description, p.theme,"
+            " p.cost_pln::float AS cost_pln, p.funding_source, p.start_date, p.end_date,"
+            " p.feasibility, p.priority, array_to_string(p.gminas, ',') AS gminas,"
+            " array_to_string(p.area_ids, ',') AS area_ids, p.version,"
+            " ST_AsBinary(p.geom) AS wkb, GeometryType(p.geom) AS gtype FROM project p"
+            " JOIN partnership s ON s.id = p.partnership_id WHERE NOT p.deleted"),
+        "fields": (
+            Field("id", "ID", "int", "project id"),
+            Field("partnership_id", "PARTNER", "text", "partnership id"),
+            Field("title", "TITLE", "text", "title"),
+            Field("description", "DESCR", "text", "description (cut to 254 bytes)"),
+            Field("theme", "THEME", "text", "theme"),
+            Field("cost_pln", "COST_PLN", "float", "estimated cost, PLN"),
+            Field("funding_source", "FUNDING", "text", "funding source"),
+            Field("start_date", "START_DATE", "date", "planned start"),
+            Field("end_date", "END_DATE", "date", "planned end"),
+            Field("feasibility", "FEASIBIL", "text", "feasibility study status"),
+            Field("priority", "PRIORITY", "int", "priority 1 (highest) to 3"),
+            Field("gminas", "GMINAS", "text", "TERYT codes of the gminas it lies in"),
+            Field("area_ids", "AREA_IDS", "text", "linked functional areas"),
+            Field("version", "VERSION", "int", "version number"),
+        ),
+    },
+    "areas": {
+        "sql": (
+            "SELECT a.id, a.partnership_id, a.name, a.kind, a.description, a.delineation,"
+            " array_to_string(a.gminas, ',') AS gminas, ST_Area(a.geom) / 1e6 AS area_km2,"
+            " a.version, ST_AsBinary(a.geom) AS wkb, 'MULTIPOLYGON' AS gtype"
+            " FROM functional_area a JOIN partnership s ON s.id = a.partnership_id"
+            " WHERE NOT a.deleted"),
+        "fields": (
+            Field("id", "ID", "int", "functional area id"),
+            Field("partnership_id", "PARTNER", "text", "partnership id"),
+            Field("name", "NAME", "text", "name"),
+            Field("kind", "KIND", "text", "fua, tourism, river_valley or other"),
+            Field("description", "DESCR", "text", "description (cut to 254 bytes)"),
+            Field("delineation", "DELINEAT", "text", "gminas or drawn"),
+            Field("gminas", "GMINAS", "text", "TERYT codes (areas made of gminas)"),
+            Field("area_km2", "AREA_KM2", "float", "area in km2"),
+            Field("version", "VERSION", "int", "version number"),
+        ),
+    },
+    "partnerships": {
+        "sql": (
+            "SELECT s.id, s.name, s.programme, s.status,"
+            " array_to_string(s.voivodeships, ',') AS voivodeships,"
+            " ST_Area(s.geom) / 1e6 AS area_km2, ST_AsBinary(s.geom) AS wkb,"
+            " 'MULTIPOLYGON' AS gtype FROM partnership s WHERE s.geom IS NOT NULL"),
+        "fields": (
+            Field("id", "ID", "text", "partnership id"),
+            Field("name", "NAME", "text", "name"),
+            Field("programme", "PROGRAMME", "text", "programme"),
+            Field("status", "STATUS", "text", "status"),
+            Field("voivodeships", "VOIVODSHIP", "text", "voivodeship TERYT codes"),
+            Field("area_km2", "AREA_KM2", "float", "area in km2"),
+        ),
+    },
+}
+FAMILY = {"POINT": "points", "MULTIPOINT": "points", "LINESTRING": "lines",
+          "MULTILINESTRING": "lines", "POLYGON": "polygons", "MULTIPOLYGON": "polygons"}
+MULTI = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
+
+
+def _fetch(engine: sa.Engine, what: str, partnership: str | None, voivodeship: str | None):
+    if what not in DATASETS:
+        raise NotFound(f"nothing to export called {what!r}; choose {', '.join(DATASETS)}")
+    sql = DATASETS[what]["sql"]
+    sql += (" AND (CAST(:p AS text) IS NULL OR s.id = :p)"
+            " AND (CAST(:v AS text) IS NULL OR :v = ANY(s.voivodeships)) ORDER BY 1")
+    with database_errors(), engine.connect() as conn:
+        if partnership and not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
+                                            {"p": partnership}).first():
+            raise NotFound(f"no partnership {partnership!r}")
+        return conn.execute(sa.text(sql), {"p": partnership, "v": voivodeship}).mappings().all()
+
+
+def _cut(text: str | None) -> str | None:
+    if text is None:
+        return None
+    raw = text.encode("utf-8")
+    return text if len(raw) <= DBF_TEXT_BYTES else raw[:DBF_TEXT_BYTES].decode("utf-8",
+                                                                              "ignore")
+
+
+def _column(rows, field: Field, *, shapefile: bool) -> pa.Array:
+    values = [r[field.source] for r in rows]
+    if field.kind == "int":
+        return pa.array(values, pa.int64())
+    if field.kind == "float":
+        return pa.array(values, pa.float64())
+    if field.kind == "date":
+        return pa.array(values, pa.date32())
+    return pa.array([_cut(v) for v in values] if shapefile else values, pa.string())
+
+
+def _table(rows, fields, geoms: np.ndarray, *, shapefile: bool) -> pa.Table:
+    columns = {(f.short if shapefile else f.source): _column(rows, f, shapefile=shapefile)
+               for f in fields}
+    columns["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
+    return pa.table(columns)
+
+
+def _mapping_csv(fields) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["shapefile_field", "source_field", "type", "meaning"])
+    for f in fields:
+        writer.writerow([f.short, f.source, f.kind, f.meaning])
+    return out.getvalue()
+
+
+def _write_shapefiles(rows, fields, geoms, folder: Path, what: str) -> list[str]:
+    families = np.array([FAMILY[r["gtype"]] for r in rows])
+    written = []
+    for fam in ("points", "lines", "polygons"):
+        chosen = np.flatnonzero(families == fam)
+        if not chosen.size:
+            continue
+        subset = [rows[i] for i in chosen]
+        multi = shapely.force_2d(geoms[chosen])
+        single = shapely.get_type_id(multi) < 4
+        multi[single] = [getattr(shapely, MULTI[fam])([g]) for g in multi[single]]
+        name = f"{what}_{fam}"
+        pyogrio.write_arrow(_table(subset, fields, multi, shapefile=True),
+                            folder / f"{name}.shp", driver="ESRI Shapefile",
+                            geometry_name="geometry", geometry_type=MULTI[fam],
+                            crs="EPSG:2180", encoding="UTF-8",
+                            layer_options={"RESIZE": "YES"})  # widths fit the longest value
+        written.append(name)
+    return written
+
+
+def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
+           partnership: str | None = None, voivodeship: str | None = None) -> dict:
+    """Write one dataset to ``out`` (a .zip for Shapefiles); returns what was written."""
+    if fmt not in FORMATS:
+        raise BadRequest(f"format must be one of {', '.join(FORMATS)}")
+    rows = _fetch(engine, what, partnership, voivodeship)
+    fields = DATASETS[what]["fields"]
+    geoms = shapely.from_wkb([bytes(r["wkb"]) for r in rows]) if rows else np.array([])
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.stem + ".part" + out.suffix)  # drivers read the suffix
+    if fmt == "shp":
+        with tempfile.TemporaryDirectory(prefix="partnerstwa-shp-") as tmp:
+            layers = _write_shapefiles(rows, fields, geoms, Path(tmp), what)
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+                for path in sorted(Path(tmp).iterdir()):
+                    zf.write(path, path.name)
+                zf.writestr("FIELDS.csv", _mapping_csv(fields))
+                zf.writestr("README.txt", (
+                    f"partnerstwa: {what}, EPSG:2180 (PUWG 1992), UTF-8.\n"
+                    "A Shapefile holds one geometry type: one set of files per type.\n"
+                    "FIELDS.csv maps the 10-character field names to their meaning.\n"
+                    "Źródło: GUGiK, GUS; partnerstwa.\n"))
+    elif fmt == "csv":
+        layers = [what]
+        with open(partial, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([f.source for f in fields] + ["wkt_epsg2180"])
+            for row, geom in zip(rows, geoms, strict=True):
+                writer.writerow([row[f.source] for f in fields] + [geom.wkt])
+    else:
+        layers = [what]
+        crs = "EPSG:2180"
+        if fmt == "geojson":
+            transformer = Transformer.from_crs(2180, 4326, always_xy=True)
+            geoms = shapely.transform(geoms, lambda xy: np.column_stack(
+                transformer.transform(xy[:, 0], xy[:, 1]))) if len(geoms) else geoms
+            crs = "EPSG:4326"
+        driver = {"gpkg": "GPKG", "geojson": "GeoJSON", "fgb": "FlatGeobuf"}[fmt]
+        pyogrio.write_arrow(_table(rows, fields, geoms, shapefile=False), partial, driver=driver,
+                            geometry_name="geometry", geometry_type="Unknown", crs=crs,
+                            layer=what, encoding="UTF-8")
+    partial.replace(out)
+    return {"path": str(out), "format": fmt, "features": len(rows), "layers": layers}

@@ -1,0 +1,258 @@
+"""Planned projects (przedsięwzięcia) of a partnership: validated, located, versioned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+
+import shapely
+import sqlalchemy as sa
+
+from services.db import database_errors
+from services.errors import BadRequest, InvalidInput, NotFound
+from services.versioning import (
+    accepted_version,
+    conflict,
+    expected_version,
+    history,
+    lock_current,
+    record,
+)
+from spatial.geometry_input import GeometryProblem, from_geojson
+
+FUNDING_SOURCES = ("fe_regional", "feniks", "kpo", "national", "own", "other")
+FEASIBILITY = ("none", "in_preparation", "completed", "approved")
+TEXT_FIELDS = {"title": 500, "description": 10_000, "theme": 200}
+ATTRIBUTES = ("title", "description", "theme", "cost_pln", "funding_source", "start_date",
+              "end_date", "milestones", "feasibility", "priority", "area_ids")
+MAX_COST = Decimal("1e13")
+
+
+def _date(value, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def clean_attributes(payload: dict, current: dict | None = None) -> dict:
+    """Validated attributes (merged onto ``current`` for updates)."""
+    out = {k: (current or {}).get(k) for k in ATTRIBUTES}
+    out.update({k: payload[k] for k in ATTRIBUTES if k in payload})
+    for key, limit in TEXT_FIELDS.items():
+        out[key] = "" if out[key] is None else str(out[key]).strip()
+        if len(out[key]) > limit:
+            raise BadRequest(f"{key} is longer than {limit} characters")
+    if not out["title"]:
+        raise BadRequest("title must not be empty")
+    if out["cost_pln"] not in (None, ""):
+        try:
+            cost = Decimal(str(out["cost_pln"]).replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise BadRequest(f"cost_pln must be a number, got {out['cost_pln']!r}") from None
+        if not cost.is_finite() or cost < 0 or cost >= MAX_COST:
+            raise BadRequest("cost_pln must be a non-negative amount in PLN")
+        out["cost_pln"] = str(cost.quantize(Decimal("0.01")))
+    else:
+        out["cost_pln"] = None
+    out["funding_source"] = out["funding_source"] or "other"
+    if out["funding_source"] not in FUNDING_SOURCES:
+        raise BadRequest(f"funding_source must be one of {', '.join(FUNDING_SOURCES)}")
+    out["feasibility"] = out["feasibility"] or "none"
+    if out["feasibility"] not in FEASIBILITY:
+        raise BadRequest(f"feasibility must be one of {', '.join(FEASIBILITY)}")
+    try:
+        out["priority"] = int(out["priority"] if out["priority"] is not None else 2)
+    except (TypeError, ValueError):
+        raise BadRequest("priority must be 1, 2 or 3") from None
+    if out["priority"] not in (1, 2, 3):
+        raise BadRequest("priority must be 1, 2 or 3")
+    out["start_date"] = _date(out["start_date"], "start_date")
+    out["end_date"] = _date(out["end_date"], "end_date")
+    if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
+        raise BadRequest("end_date is before start_date")
+    milestones = out["milestones"] or []
+    if not isinstance(milestones, list) or not all(
+            isinstance(m, dict) and str(m.get("name", "")).strip() for m in milestones):
+        raise BadRequest("milestones must be a list of {name, date}")
+    out["milestones"] = [{"name": str(m["name"]).strip(), "date": _date(m.get("date"),
+                                                                           "milestone date")}
+                         for m in milestones]
+    area_ids = out["area_ids"] or []
+    if not isinstance(area_ids, list) or not all(isinstance(a, int) for a in area_ids):
+        raise BadRequest("area_ids must be a list of functional area ids")
+    out["area_ids"] = sorted(set(area_ids))
+    return out
+
+
+def clean_geometry(payload: dict) -> str:
+    try:
+        geom = from_geojson(payload.get("geometry"), families=("point", "line", "polygon"),
+                            crs=payload.get("crs", "EPSG:4326"))
+    except GeometryProblem as exc:
+        raise InvalidInput(str(exc)) from None
+    return shapely.to_wkb(shapely.set_srid(geom, 2180), hex=True, include_srid=True)
+
+
+def _check_links(conn, pid: str, attrs: dict, gminas) -> list[str] | None:
+    if attrs["area_ids"]:
+        found = set(conn.execute(sa.text(
+            "SELECT id FROM functional_area WHERE id = ANY(:ids) AND partnership_id = :p"
+            " AND NOT deleted"), {"ids": attrs["area_ids"], "p": pid}).scalars())
+        missing = sorted(set(attrs["area_ids"]) - found)
+        if missing:
+            raise InvalidInput(f"functional areas {missing} are not areas of partnership {pid}")
+    if gminas is None:
+        return None
+    if not isinstance(gminas, list) or not all(isinstance(g, str) for g in gminas):
+        raise BadRequest("gminas must be a list of TERYT codes")
+    found = set(conn.execute(sa.text("SELECT teryt FROM gmina WHERE teryt = ANY(:t)"),
+                             {"t": gminas}).scalars())
+    unknown = sorted(set(gminas) - found)
+    if unknown:
+        raise InvalidInput(f"unknown gminas: {', '.join(unknown)}")
+    return sorted(set(gminas))
+
+
+def _located(conn, geom_hex: str) -> list[str]:
+    return conn.execute(sa.text(
+        "SELECT teryt FROM gmina WHERE ST_Intersects(geom, ST_GeomFromEWKB(decode(:g, 'hex')))"
+        " ORDER BY teryt"), {"g": geom_hex}).scalars().all()
+
+
+WRITE_COLUMNS = ("title = :title, description = :description, theme = :theme,"
+                 " cost_pln = CAST(:cost_pln AS numeric), funding_source = :funding_source,"
+                 " start_date = CAST(:start_date AS date), end_date = CAST(:end_date AS date),"
+                 " milestones = CAST(:milestones AS jsonb), feasibility = :feasibility,"
+                 " priority = :priority, area_ids = :area_ids, gminas = :gminas,"
+                 " gminas_edited = :gminas_edited, geom = ST_GeomFromEWKB(decode(:geom, 'hex'))")
+
+
+def insert_project(conn, pid: str, payload: dict, author: str) -> int:
+    attrs = clean_attributes(payload)
+    geom = clean_geometry(payload)
+    given = _check_links(conn, pid, attrs, payload.get("gminas"))
+    gminas = given if given is not None else _located(conn, geom)
+    params = {**attrs, "milestones": json.dumps(attrs["milestones"]), "gminas": gminas,
+              "gminas_edited": given is not None, "geom": geom, "pid": pid, "author": author}
+    project_id = conn.execute(sa.text(
+        "INSERT INTO project (partnership_id, title, updated_by, geom) VALUES (:pid, :title,"
+        " :author, ST_GeomFromEWKB(decode(:geom, 'hex'))) RETURNING id"), params).scalar_one()
+    conn.execute(sa.text(f"UPDATE project SET {WRITE_COLUMNS} WHERE id = :id"),
+                 {**params, "id": project_id})
+    record(conn, "project", project_id, 1, "accepted", "create", author,
+           str(payload.get("comment", "")), {**attrs, "gminas": gminas}, geom)
+    return project_id
+
+
+def create_project(engine: sa.Engine, pid: str, payload: dict, *, author: str = "") -> dict:
+    with database_errors(), engine.begin() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
+                            {"p": pid}).first():
+            raise NotFound(f"no partnership {pid!r}")
+        project_id = insert_project(conn, pid, payload, author)
+    return get_project(engine, project_id)
+
+
+def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
+                   author: str = "") -> dict:
+    expected = expected_version(payload.get("version"))
+    refused = None
+    with database_errors(), engine.begin() as conn:
+        current = lock_current(conn, "project", project_id)
+        attrs = clean_attributes(payload, current)
+        if "geometry" in payload:
+            geom = clean_geometry(payload)
+        else:
+            geom = conn.execute(sa.text(
+                "SELECT encode(ST_AsEWKB(geom), 'hex') FROM project WHERE id = :id"),
+                {"id": project_id}).scalar_one()
+        given = _check_links(conn, current["partnership_id"], attrs, payload.get("gminas"))
+        if given is not None:
+            gminas, edited = given, True
+        elif current["gminas_edited"] and "geometry" not in payload:
+            gminas, edited = list(current["gminas"]), True
+        else:
+            gminas, edited = _located(conn, geom), False
+        data = {**attrs, "gminas": gminas}
+        comment = str(payload.get("comment", ""))
+        if current["version"] != expected:
+            record(conn, "project", project_id, None, "conflict", "update", author, comment,
+                   {**data, "based_on": expected}, geom)
+            refused = conflict("project", project_id, current, expected)
+        else:
+            version = current["version"] + 1
+            conn.execute(sa.text(
+                f"UPDATE project SET {WRITE_COLUMNS}, version = :version, updated_at = now(),"
+                " updated_by = :author WHERE id = :id"),
+                {**attrs, "milestones": json.dumps(attrs["milestones"]), "gminas": gminas,
+                 "gminas_edited": edited, "geom": geom, "version": version, "author": author,
+                 "id": project_id})
+            record(conn, "project", project_id, version, "accepted",
+                   payload.get("_action", "update"), author, comment, data, geom)
+    if refused:
+        raise refused
+    return get_project(engine, project_id)
+
+
+def restore_project(engine: sa.Engine, project_id: int, version: int, based_on, *,
+                    author: str = "") -> dict:
+    with database_errors(), engine.connect() as conn:
+        old = accepted_version(conn, "project", project_id, int(version))
+    data = old["data"]
+    payload = {k: data[k] for k in ATTRIBUTES if k in data}
+    payload.update(version=based_on, crs="EPSG:2180", _action="restore",
+                   geometry=shapely.geometry.mapping(shapely.from_wkb(bytes.fromhex(old["geom"]))),
+                   comment=f"restored version {version}")
+    return update_project(engine, project_id, payload, author=author)
+
+
+PROJECT_SELECT = (
+    "SELECT id, partnership_id, title, description, theme, cost_pln::float AS cost_pln,"
+    " funding_source, start_date, end_date, milestones, feasibility, priority, gminas,"
+    " gminas_edited, area_ids, version, updated_at, updated_by, GeometryType(geom) AS"
+    " geometry_type, ST_AsGeoJSON(ST_Transform(geom, 4326), 7)::json AS geometry FROM project")
+
+
+def _plain(row) -> dict:
+    out = dict(row)
+    for key in ("start_date", "end_date", "updated_at"):
+        out[key] = out[key].isoformat() if out[key] else None
+    out["gminas"], out["area_ids"] = list(out["gminas"]), list(out["area_ids"])
+    return out
+
+
+def get_project(engine: sa.Engine, project_id: int) -> dict:
+    with database_errors(), engine.connect() as conn:
+        row = conn.execute(sa.text(PROJECT_SELECT + " WHERE id = :id AND NOT deleted"),
+                           {"id": project_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"no project {project_id}")
+    return _plain(row)
+
+
+def list_projects(engine: sa.Engine, *, partnership: str | None = None,
+                  voivodeship: str | None = None, funding_source: str | None = None,
+                  limit: int = 100, offset: int = 0) -> dict:
+    where = ("NOT deleted AND (CAST(:p AS text) IS NULL OR partnership_id = :p)"
+             " AND (CAST(:f AS text) IS NULL OR funding_source = :f)"
+             " AND (CAST(:v AS text) IS NULL OR partnership_id IN"
+             "  (SELECT id FROM partnership WHERE :v = ANY(voivodeships)))")
+    params = {"p": partnership, "v": voivodeship, "f": funding_source}
+    with database_errors(), engine.connect() as conn:
+        total, cost = conn.execute(sa.text(
+            f"SELECT count(*), coalesce(sum(cost_pln), 0)::float FROM project WHERE {where}"),
+            params).one()
+        rows = conn.execute(sa.text(
+            f"{PROJECT_SELECT} WHERE {where} ORDER BY id LIMIT :limit OFFSET :offset"),
+            {**params, "limit": limit, "offset": offset}).mappings().all()
+    return {"total": total, "total_cost_pln": cost, "limit": limit, "offset": offset,
+            "items": [_plain(r) for r in rows]}
+
+
+def project_history(engine: sa.Engine, project_id: int) -> list[dict]:
+    with database_errors(), engine.connect() as conn:
+        return history(conn, "project", project_id)

@@ -1,0 +1,75 @@
+"""Optimistic concurrency and history for functional areas and projects.
+
+Every write names the version it was based on. A stale write is refused with 409 Conflict and
+the current version, and the refused attempt is kept in the history too, so no edit is lost.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from services.errors import BadRequest, Conflict, NotFound
+
+TABLES = {"functional_area": "functional area", "project": "project"}
+
+
+def record(conn, kind: str, object_id: int, version: int | None, outcome: str, action: str,
+           author: str, comment: str, data: dict, geom_ewkb: str | None) -> None:
+    conn.execute(sa.text(
+        "INSERT INTO object_version (object_kind, object_id, version, outcome, action, author,"
+        " comment, data, geom) VALUES (:kind, :id, :version, :outcome, :action, :author,"
+        " :comment, CAST(:data AS jsonb), ST_GeomFromEWKB(decode(:geom, 'hex')))"),
+        {"kind": kind, "id": object_id, "version": version, "outcome": outcome,
+         "action": action, "author": author, "comment": comment,
+         "data": json.dumps(data, ensure_ascii=False, default=str), "geom": geom_ewkb})
+
+
+def expected_version(value) -> int:
+    try:
+        version = int(value)
+    except (TypeError, ValueError):
+        raise BadRequest("every change must carry the version it is based on"
+                         " (field 'version' or header If-Match)") from None
+    if version < 1:
+        raise BadRequest("version must be a positive number")
+    return version
+
+
+def lock_current(conn, kind: str, object_id: int) -> dict:
+    row = conn.execute(sa.text(
+        f"SELECT * FROM {kind} WHERE id = :id AND NOT deleted FOR UPDATE"),
+        {"id": object_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"no {TABLES[kind]} {object_id}")
+    return dict(row)
+
+
+def conflict(kind: str, object_id: int, current: dict, expected: int) -> Conflict:
+    return Conflict(
+        f"the {TABLES[kind]} was changed by someone else: you edited version {expected}, the"
+        f" current one is {current['version']}; your attempt is kept in the history",
+        details={"current_version": current["version"], "your_version": expected})
+
+
+def history(conn, kind: str, object_id: int) -> list[dict]:
+    rows = conn.execute(sa.text(
+        "SELECT id, version, outcome, action, author, comment, data, created_at,"
+        " ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json AS geometry FROM object_version"
+        " WHERE object_kind = :kind AND object_id = :id ORDER BY id"),
+        {"kind": kind, "id": object_id}).mappings().all()
+    if not rows:
+        raise NotFound(f"no {TABLES[kind]} {object_id}")
+    return [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rows]
+
+
+def accepted_version(conn, kind: str, object_id: int, version: int) -> dict:
+    row = conn.execute(sa.text(
+        "SELECT data, encode(ST_AsEWKB(geom), 'hex') AS geom FROM object_version"
+        " WHERE object_kind = :kind AND object_id = :id AND version = :v"
+        " AND outcome = 'accepted' ORDER BY id DESC LIMIT 1"),
+        {"kind": kind, "id": object_id, "v": version}).mappings().first()
+    if row is None:
+        raise NotFound(f"{TABLES[kind]} {object_id} has no version {version}")
+    return dict(row)
