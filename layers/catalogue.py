@@ -76,6 +76,9 @@ EXTENSIVE_INDICATORS = frozenset({
     "population_women_thousands", "unemployed", "area_ha",
 })
 
+# Densities are averaged with area weights, which gives total population over total area.
+AREA_WEIGHTED_INDICATORS = frozenset({"density", "density_derived"})
+
 # Rasters of the data mirror that areas can be summarised over; categorical ones give shares.
 RASTERS = {
     "dem_wielkopolska": ("rasters/dem_wielkopolska_500m_epsg2180.tif", "continuous"),

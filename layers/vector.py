@@ -159,3 +159,37 @@ def read_vector(path: str | Path, *, layer: str | None = None, encoding: str | N
             raise InvalidInput(f"the Shapefile lacks its {' and '.join(missing)} file",
                                where=where)
     return _read(path, layer, encoding, preferred_layers, where)
+
+
+def read_all(path: str | Path, *, encoding: str | None = None) -> list[VectorSource]:
+    """Every vector layer of a file, folder or .zip (e.g. one Shapefile per geometry type)."""
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        raise InvalidInput("no such file or folder", where=where)
+    if path.is_file() and path.stat().st_size == 0:
+        raise InvalidInput("the file is empty", where=where)
+
+    def layers_of(files: list[Path], root: Path | None) -> list[VectorSource]:
+        if not files:
+            raise InvalidInput("no vector dataset found (looked for .shp, .gpkg, .geojson,"
+                               " .json, .fgb)", where=where)
+        out = []
+        for file in files:
+            name = f"{where}!{file.relative_to(root)}" if root else str(file)
+            try:
+                names = [str(row[0]) for row in pyogrio.list_layers(file)]
+            except (pyogrio.errors.DataSourceError, RuntimeError) as exc:
+                raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
+                                   where=name) from exc
+            for layer in names if len(names) > 1 else [None]:
+                out.append(_read(file, layer, encoding, (), name))
+        return out
+
+    if path.is_dir():
+        return layers_of(_candidates(path), path)
+    if path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory(prefix="partnerstwa-zip-") as tmp:
+            safe_extract(path, Path(tmp), max_total_bytes=512 * 1024**2)
+            return layers_of(_candidates(Path(tmp)), Path(tmp))
+    return [read_vector(path, encoding=encoding)]

@@ -16,7 +16,7 @@ import shapely
 import sqlalchemy as sa
 from pyproj import Transformer
 
-from layers.catalogue import EXTENSIVE_INDICATORS, RASTERS
+from layers.catalogue import AREA_WEIGHTED_INDICATORS, EXTENSIVE_INDICATORS, RASTERS
 from services.config import Settings
 from services.db import database_errors
 from services.errors import InvalidInput, NotFound
@@ -40,7 +40,7 @@ def _shares(conn, area_id: int) -> pd.Series:
     return shares[shares > MIN_SHARE]
 
 
-def _population(conn, year: int | None) -> tuple[pd.Series, int | None]:
+def population_by_gmina(conn, year: int | None) -> tuple[pd.Series, int | None]:
     """Persons per gmina in ``year`` (or the latest year held): exact counts first."""
     rows = conn.execute(sa.text(
         "SELECT indicator_code, year, teryt, value FROM indicator_value"
@@ -57,6 +57,27 @@ def _population(conn, year: int | None) -> tuple[pd.Series, int | None]:
     return frame[frame["year"] == chosen].set_index("teryt")["value"], int(chosen)
 
 
+def aggregate(code: str, values: pd.Series, shares: pd.Series, people: pd.Series,
+              areas: pd.Series) -> dict | None:
+    """One indicator over a set of gminas, each counted with its share (1 = whole gmina):
+    counts and areas add up, densities are averaged with area weights, other rates with
+    population weights."""
+    covered = values.index.intersection(shares.index)
+    if code in EXTENSIVE_INDICATORS:
+        value = float((values[covered] * shares[covered]).sum())
+        method = "sum"
+    else:
+        area_weighted = code in AREA_WEIGHTED_INDICATORS
+        weights = shares[covered] * (areas if area_weighted else people).reindex(covered
+                                                                                 ).fillna(0)
+        method = "area-weighted mean" if area_weighted else "population-weighted mean"
+        if weights.sum() == 0:
+            return None
+        value = float((values[covered] * weights).sum() / weights.sum())
+    return {"value": value, "aggregation": method, "gminas_with_value": len(covered),
+            "gminas": len(shares)}
+
+
 def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
                indicators: list[str] | None = None) -> dict:
     """Population, area and indicator values of a functional area."""
@@ -65,7 +86,7 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
         area_km2 = conn.execute(sa.text(
             "SELECT ST_Area(geom) / 1e6 FROM functional_area WHERE id = :id"),
             {"id": area_id}).scalar_one()
-        people, people_year = _population(conn, year)
+        people, people_year = population_by_gmina(conn, year)
         codes = indicators or conn.execute(sa.text(
             "SELECT DISTINCT indicator_code FROM indicator_value WHERE level = 'gmina'"
             " ORDER BY 1")).scalars().all()
@@ -74,8 +95,11 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
             " WHERE level = 'gmina' AND indicator_code = ANY(:codes) AND teryt = ANY(:t)"),
             {"codes": list(codes), "t": list(shares.index)}).all(),
             columns=["code", "year", "teryt", "value"])
-        names = dict(conn.execute(sa.text("SELECT teryt, name FROM gmina WHERE teryt = ANY(:t)"),
-                                  {"t": list(shares.index)}).all())
+        units = conn.execute(sa.text(
+            "SELECT teryt, name, ST_Area(geom) FROM gmina WHERE teryt = ANY(:t)"),
+            {"t": list(shares.index)}).all()
+        names = {t: n for t, n, _ in units}
+        areas = pd.Series({t: a for t, _, a in units}, dtype=float)
     out_indicators = {}
     for code in codes:
         held = values[values["code"] == code]
@@ -83,18 +107,9 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
             continue
         chosen = year if year in set(held["year"]) else int(held["year"].max())
         series = held[held["year"] == chosen].set_index("teryt")["value"]
-        covered = series.index.intersection(shares.index)
-        if code in EXTENSIVE_INDICATORS:
-            value = float((series[covered] * shares[covered]).sum())
-            method = "sum"
-        else:
-            weights = shares[covered] * people.reindex(covered).fillna(0)
-            if weights.sum() == 0:
-                continue
-            value = float((series[covered] * weights).sum() / weights.sum())
-            method = "population-weighted mean"
-        out_indicators[code] = {"year": chosen, "value": value, "aggregation": method,
-                                "gminas_with_value": len(covered), "gminas": len(shares)}
+        result = aggregate(code, series, shares, people, areas)
+        if result is not None:
+            out_indicators[code] = {"year": chosen, **result}
     population = None
     if people_year is not None:
         population = {"year": people_year,

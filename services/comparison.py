@@ -1,0 +1,145 @@
+"""Partnerships of a voivodeship side by side with the voivodeship and Poland."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import sqlalchemy as sa
+
+from layers.catalogue import VOIVODESHIP_CODES
+from services.area_stats import aggregate, population_by_gmina
+from services.db import database_errors
+from services.errors import BadRequest, NotFound
+
+DEFAULT_INDICATORS = ("unemployed_per_1000", "population_change_pct_3y",
+                      "net_migration_per_1000", "density", "marginalisation_risk")
+RISK_INDICATOR = "marginalisation_risk"
+
+
+def _latest(conn, codes) -> dict[str, tuple[int, pd.DataFrame]]:
+    rows = conn.execute(sa.text(
+        "SELECT indicator_code, level, teryt, year, value FROM indicator_value v"
+        " WHERE indicator_code = ANY(:codes) AND year = (SELECT max(year) FROM indicator_value"
+        " w WHERE w.indicator_code = v.indicator_code AND w.level = 'gmina')"),
+        {"codes": list(codes)}).all()
+    frame = pd.DataFrame(rows, columns=["code", "level", "teryt", "year", "value"])
+    return {code: (int(part["year"].iloc[0]), part) for code, part in frame.groupby("code")}
+
+
+def _unit(name: str, kind: str, code: str, gminas: list[str], latest, people, areas,
+          area_km2, extra: dict | None = None, official: dict | None = None) -> dict:
+    shares = pd.Series(1.0, index=gminas)
+    indicators = {}
+    for ind, (year, part) in latest.items():
+        if official and (ind, year) in official:
+            indicators[ind] = {"year": year, "value": official[(ind, year)],
+                               "aggregation": "GUS value of the unit"}
+            continue
+        values = part[part["level"] == "gmina"].set_index("teryt")["value"]
+        result = aggregate(ind, values, shares, people, areas)
+        if result is not None:
+            indicators[ind] = {"year": year, "value": result["value"],
+                               "aggregation": result["aggregation"]}
+    population = float(people.reindex(gminas).fillna(0).sum())
+    return {"kind": kind, "code": code, "name": name, "gminas": len(gminas),
+            "area_km2": area_km2, "population": population, "indicators": indicators,
+            **(extra or {})}
+
+
+def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None = None,
+            run_id: int | None = None) -> dict:
+    """Each partnership of the voivodeship, then the voivodeship and Poland."""
+    if voivodeship not in VOIVODESHIP_CODES:
+        raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+    codes = list(indicators or DEFAULT_INDICATORS)
+    with database_errors(), engine.connect() as conn:
+        name = conn.execute(sa.text("SELECT name FROM voivodeship WHERE teryt = :v"),
+                            {"v": voivodeship}).scalar_one_or_none()
+        if name is None:
+            raise NotFound(f"no voivodeship {voivodeship}")
+        people, people_year = population_by_gmina(conn, None)
+        latest = _latest(conn, codes)
+        gminas = pd.DataFrame(conn.execute(sa.text(
+            "SELECT teryt, voivodeship_teryt, ST_Area(geom) / 1e6 FROM gmina")).all(),
+            columns=["teryt", "voivodeship", "area"])
+        if run_id is None:
+            run_id = conn.execute(sa.text(
+                "SELECT id FROM analysis_run WHERE kind = 'lisa' AND scope = 'country'"
+                " AND indicator_code = :ind ORDER BY id DESC LIMIT 1"),
+                {"ind": RISK_INDICATOR}).scalar_one_or_none()
+        hh = set(conn.execute(sa.text(
+            "SELECT teryt FROM analysis_result WHERE run_id = :r AND label = 'HH'"),
+            {"r": run_id}).scalars()) if run_id else set()
+        partnerships = conn.execute(sa.text(
+            "SELECT p.id, p.name, ST_Area(p.geom) / 1e6 AS area,"
+            " array(SELECT gmina_teryt FROM partnership_gmina g WHERE g.partnership_id = p.id"
+            "  ORDER BY 1) AS gminas,"
+            " (SELECT count(*) FROM project j WHERE j.partnership_id = p.id AND NOT j.deleted)"
+            "  AS projects,"
+            " (SELECT coalesce(sum(cost_pln), 0)::float FROM project j"
+            "  WHERE j.partnership_id = p.id AND NOT j.deleted) AS cost,"
+            " array(SELECT name FROM functional_area a WHERE a.partnership_id = p.id"
+            "  AND NOT a.deleted ORDER BY id) AS areas"
+            " FROM partnership p WHERE :v = ANY(p.voivodeships) ORDER BY p.id"),
+            {"v": voivodeship}).mappings().all()
+        official = {}
+        for ind, (year, part) in latest.items():
+            for level, code in (("voivodeship", voivodeship), ("country", "PL")):
+                hit = part[(part["level"] == level) & (part["teryt"] == code)]
+                if len(hit):
+                    official[(level, ind, year)] = float(hit["value"].iloc[0])
+    areas = gminas.set_index("teryt")["area"]
+    units = []
+    for p in partnerships:
+        members = list(p["gminas"])
+        population = float(people.reindex(members).fillna(0).sum())
+        units.append(_unit(p["name"], "partnership", p["id"], members, latest, people,
+                           areas, p["area"], {
+                               "high_risk_share": (len([g for g in members if g in hh])
+                                                   / len(members)) if run_id and members
+                               else None,
+                               "projects": p["projects"], "projects_cost_pln": p["cost"],
+                               "projects_cost_per_resident": p["cost"] / population
+                               if population else None,
+                               "functional_areas": list(p["areas"])}))
+    in_voiv = gminas[gminas["voivodeship"] == voivodeship]
+    units.append(_unit(name, "voivodeship", voivodeship, list(in_voiv["teryt"]), latest, people,
+                       areas, float(in_voiv["area"].sum()),
+                       {"high_risk_share": len(hh & set(in_voiv["teryt"])) / len(in_voiv)
+                        if run_id else None},
+                       {(i, y): v for (lv, i, y), v in official.items() if lv == "voivodeship"}))
+    units.append(_unit("POLSKA", "country", "PL", list(gminas["teryt"]), latest, people,
+                       areas, float(gminas["area"].sum()),
+                       {"high_risk_share": len(hh) / len(gminas) if run_id else None},
+                       {(i, y): v for (lv, i, y), v in official.items() if lv == "country"}))
+    return {"voivodeship": voivodeship, "population_year": people_year,
+            "risk_run_id": run_id, "indicators": codes, "units": units}
+
+
+def comparison_csv(result: dict) -> str:
+    """One row per unit; indicator columns carry their year in the header."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    years = {}
+    for unit in result["units"]:
+        for code, item in unit["indicators"].items():
+            years.setdefault(code, item["year"])
+    indicator_columns = [f"{c}_{years[c]}" for c in result["indicators"] if c in years]
+    writer.writerow(["kind", "code", "name", "gminas", "area_km2", "population",
+                     *indicator_columns, "high_risk_share", "projects", "projects_cost_pln",
+                     "projects_cost_per_resident", "functional_areas"])
+    for u in result["units"]:
+        writer.writerow([
+            u["kind"], u["code"], u["name"], u["gminas"], round(u["area_km2"], 3),
+            round(u["population"]),
+            *[round(u["indicators"][c]["value"], 4) if c in u["indicators"] else ""
+              for c in result["indicators"] if c in years],
+            "" if u.get("high_risk_share") is None else round(u["high_risk_share"], 4),
+            u.get("projects", ""), u.get("projects_cost_pln", ""),
+            "" if u.get("projects_cost_per_resident") is None
+            else round(u["projects_cost_per_resident"], 2),
+            "; ".join(u.get("functional_areas", [])),
+        ])
+    return out.getvalue()
