@@ -60,6 +60,7 @@ MIRROR_INDICATORS = (
     ("indicators/gus_tables/powierzchnia_ludnosc_gminy_tabl21_2023.csv", "gus-t21"),
 )
 MIRROR_FLOWS = ("flows/migration_gmina_2023.csv", 2023)
+MIRROR_PARTNERSHIPS = "partnerships/examples.csv"
 
 # The demo's composite marginalisation-risk index: components and weights.
 DEMO_RISK_INDEX = {

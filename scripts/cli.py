@@ -60,6 +60,10 @@ def cmd_load_reference(args) -> int:
         else:
             print(f"derived {data['indicator']} for {data['gminas']} gminas, years "
                   f"{', '.join(map(str, data['years']))}")
+    partnerships = load_reference_partnerships(engine(config), config)
+    if partnerships and not args.json:
+        print(f"imported {partnerships.partnerships} example partnerships with "
+              f"{partnerships.members} members")
     return 0
 
 
@@ -117,9 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--crs", help="CRS of a source that does not state one, e.g. EPSG:2180")
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.set_defaults(func=cmd_load_boundaries)
-    from scripts import cli_indicators
+    from scripts import cli_indicators, cli_partnerships
 
     cli_indicators.register(sub, load)
+    cli_partnerships.register(sub, load)
     r = load.add_parser("reference", help="load boundaries of all levels and the indicators "
                         "from PARTNERSTWA_DATA_DIR, or download GUGiK's PRG without a mirror")
     r.add_argument("--json", action="store_true")

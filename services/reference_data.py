@@ -14,6 +14,7 @@ from layers.catalogue import (
     MIRROR_BOUNDARIES,
     MIRROR_FLOWS,
     MIRROR_INDICATORS,
+    MIRROR_PARTNERSHIPS,
 )
 from layers.download import download
 from services.boundaries import LoadSummary, Progress, load_boundaries
@@ -93,3 +94,12 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
                                      DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
                                      groups="gmina-type"))
     return reports
+
+
+def load_reference_partnerships(engine: sa.Engine, settings: Settings):
+    """The mirror's example partnerships (replaced on every run); None without a mirror."""
+    from services.partnerships import import_partnerships
+
+    if not settings.data_dir:
+        return None
+    return import_partnerships(engine, settings.data_dir / MIRROR_PARTNERSHIPS)

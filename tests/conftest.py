@@ -156,3 +156,18 @@ def gminas_frame(reference_engine):
     with reference_engine.connect() as conn:
         return gpd.read_postgis("SELECT teryt, geom FROM gmina ORDER BY teryt", conn,
                                 geom_col="geom", index_col="teryt")
+
+
+@pytest.fixture(scope="session")
+def partnerships_loaded(reference_engine, data_dir):
+    from services.partnerships import import_partnerships
+
+    return import_partnerships(reference_engine, data_dir / "partnerships" / "examples.csv")
+
+
+def object_counts(engine) -> dict:
+    """Row counts of the working objects, for 'nothing was written' checks."""
+    with engine.connect() as conn:
+        return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("partnership", "partnership_member", "functional_area", "project",
+                          "object_version")}

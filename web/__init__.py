@@ -27,8 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from web import errors, i18n
     from web.analysis import bp as analysis_bp
+    from web.api_files import bp as files_bp
+    from web.api_partnerships import bp as partnerships_bp
     from web.health import bp as health_bp
     from web.map import bp as map_bp
+    from web.openapi import bp as openapi_bp
     from web.units import bp as units_bp
 
     i18n.init_app(app)
@@ -37,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(map_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(partnerships_bp)
+    app.register_blueprint(files_bp)
+    app.register_blueprint(openapi_bp)
     return app
 
 

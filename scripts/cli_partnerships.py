@@ -1,0 +1,103 @@
+"""CLI commands for partnerships, projects, exports and comparisons."""
+
+from __future__ import annotations
+
+import sys
+
+from scripts.common import engine, print_json
+
+
+def cmd_import_partnerships(args) -> int:
+    from services.partnerships import import_partnerships
+
+    report = import_partnerships(engine(), args.path, programme=args.programme)
+    if args.json:
+        print_json(report.as_dict())
+        return 0
+    print(f"imported {report.partnerships} partnerships with {report.members} members")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_import_projects(args) -> int:
+    from services.errors import BadRequest
+    from services.project_import import import_projects
+
+    mapping = {}
+    for item in args.map or []:
+        source, sep, target = item.partition("=")
+        if not sep or not source or not target:
+            raise BadRequest(f"--map {item!r}: write SOURCE_FIELD=attribute, e.g. NAZWA=title")
+        mapping[target] = source
+    result = import_projects(engine(), args.path, args.partnership, mapping=mapping,
+                             encoding=args.encoding, crs=args.crs, preview=args.preview)
+    if args.json:
+        print_json(result)
+        return 0
+    kinds = ", ".join(f"{n} {k}s" for k, n in result["by_geometry"].items() if n)
+    verb = "would create" if args.preview else "created"
+    print(f"{verb} {result['features']} projects ({kinds}) for partnership {args.partnership}")
+    print("  mapping: " + ", ".join(f"{t} <- {s}" for t, s in result["mapping"].items()))
+    if args.preview:
+        print("  (preview only: run again without --preview to import)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from services.exports import export
+
+    result = export(engine(), args.what, args.format, args.out, partnership=args.partnership,
+                    voivodeship=args.voivodeship)
+    print(f"wrote {result['features']} {args.what} to {result['path']} "
+          f"({', '.join(result['layers'])})")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from services.comparison import compare, comparison_csv
+
+    result = compare(engine(), args.voivodeship)
+    if args.format == "csv":
+        sys.stdout.write(comparison_csv(result))
+    else:
+        print_json(result)
+    return 0
+
+
+def register(sub, load) -> None:
+    p = sub.add_parser("partnerships", help="partnerships of JST")
+    psub = p.add_subparsers(dest="what", required=True)
+    imp = psub.add_parser("import", help="import partnerships from a CSV like examples.csv")
+    imp.add_argument("path")
+    imp.add_argument("--programme", default="CWD")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(func=cmd_import_partnerships)
+
+    pr = sub.add_parser("projects", help="planned projects")
+    prsub = pr.add_subparsers(dest="what", required=True)
+    pi = prsub.add_parser("import", help="import project locations (Shapefile zip, GPKG, "
+                          "GeoJSON)")
+    pi.add_argument("path")
+    pi.add_argument("--partnership", required=True)
+    pi.add_argument("--map", action="append", metavar="SOURCE=FIELD",
+                    help="take attribute FIELD from the file's field SOURCE; repeatable")
+    pi.add_argument("--encoding", help="text encoding of a Shapefile without .cpg")
+    pi.add_argument("--crs", help="CRS of a file that does not state one")
+    pi.add_argument("--preview", action="store_true", help="check and show, import nothing")
+    pi.add_argument("--json", action="store_true")
+    pi.set_defaults(func=cmd_import_projects)
+
+    ex = sub.add_parser("export", help="export projects, areas or partnerships")
+    ex.add_argument("what", choices=("projects", "areas", "partnerships"))
+    ex.add_argument("--format", required=True, choices=("shp", "gpkg", "geojson", "csv", "fgb"))
+    ex.add_argument("--out", required=True)
+    scope = ex.add_mutually_exclusive_group()
+    scope.add_argument("--partnership")
+    scope.add_argument("--voivodeship")
+    ex.set_defaults(func=cmd_export)
+
+    cmp_ = sub.add_parser("compare", help="partnerships of a voivodeship side by side")
+    cmp_.add_argument("--voivodeship", required=True)
+    cmp_.add_argument("--format", default="json", choices=("json", "csv"))
+    cmp_.set_defaults(func=cmd_compare)

@@ -1,0 +1,140 @@
+"""Partnerships, their functional areas and projects, and the comparison, as JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from services import area_stats, areas, comparison, partnerships, projects
+from web import get_engine_for
+from web.api_common import author, int_arg, json_body, with_version
+
+bp = Blueprint("api_partnerships", __name__, url_prefix="/api/v1")
+
+
+def _engine():
+    return get_engine_for(current_app)
+
+
+def _versioned(body: dict, status: int = 200):
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["ETag"] = f'"{body["version"]}"'
+    return response
+
+
+@bp.get("/partnerships")
+def list_partnerships():
+    return jsonify(partnerships.list_partnerships(
+        _engine(), voivodeship=request.args.get("voivodeship") or None,
+        limit=int_arg("limit", 100, 1, 1000), offset=int_arg("offset", 0, 0, 10**9)))
+
+
+@bp.get("/partnerships/<pid>")
+def get_partnership(pid: str):
+    return jsonify(partnerships.get_partnership(_engine(), pid))
+
+
+@bp.patch("/partnerships/<pid>")
+def patch_partnership(pid: str):
+    return jsonify(partnerships.update_partnership(_engine(), pid, json_body()))
+
+
+@bp.get("/partnerships/<pid>/areas")
+def list_areas(pid: str):
+    return jsonify(areas.list_areas(_engine(), pid))
+
+
+@bp.post("/partnerships/<pid>/areas")
+def create_area(pid: str):
+    return _versioned(areas.create_area(_engine(), pid, json_body(), author=author()), 201)
+
+
+@bp.get("/areas/<int:area_id>")
+def get_area(area_id: int):
+    return _versioned(areas.get_area(_engine(), area_id))
+
+
+@bp.put("/areas/<int:area_id>")
+def update_area(area_id: int):
+    return _versioned(areas.update_area(_engine(), area_id, with_version(json_body()),
+                                        author=author()))
+
+
+@bp.delete("/areas/<int:area_id>")
+def delete_area(area_id: int):
+    areas.delete_area(_engine(), area_id, with_version({}).get("version")
+                      or request.args.get("version"), author=author())
+    return "", 204
+
+
+@bp.get("/areas/<int:area_id>/versions")
+def area_versions(area_id: int):
+    return jsonify(areas.area_history(_engine(), area_id))
+
+
+@bp.post("/areas/<int:area_id>/restore")
+def restore_area(area_id: int):
+    body = with_version(json_body())
+    return _versioned(areas.restore_area(_engine(), area_id, body.get("restore", 0),
+                                         body.get("version"), author=author()))
+
+
+@bp.get("/areas/<int:area_id>/stats")
+def stats(area_id: int):
+    year = request.args.get("year")
+    return jsonify(area_stats.area_stats(
+        _engine(), area_id, year=int_arg("year", 0, 1950, 2100) if year else None))
+
+
+@bp.get("/areas/<int:area_id>/rasters/<raster>")
+def raster(area_id: int, raster: str):
+    return jsonify(area_stats.raster_stats(_engine(), current_app.config["SETTINGS"], area_id,
+                                           raster))
+
+
+@bp.get("/projects")
+def list_projects():
+    return jsonify(projects.list_projects(
+        _engine(), partnership=request.args.get("partnership") or None,
+        voivodeship=request.args.get("voivodeship") or None,
+        funding_source=request.args.get("funding_source") or None,
+        limit=int_arg("limit", 100, 1, 1000), offset=int_arg("offset", 0, 0, 10**9)))
+
+
+@bp.post("/partnerships/<pid>/projects")
+def create_project(pid: str):
+    return _versioned(projects.create_project(_engine(), pid, json_body(), author=author()), 201)
+
+
+@bp.get("/projects/<int:project_id>")
+def get_project(project_id: int):
+    return _versioned(projects.get_project(_engine(), project_id))
+
+
+@bp.put("/projects/<int:project_id>")
+def update_project(project_id: int):
+    return _versioned(projects.update_project(_engine(), project_id, with_version(json_body()),
+                                              author=author()))
+
+
+@bp.get("/projects/<int:project_id>/versions")
+def project_versions(project_id: int):
+    return jsonify(projects.project_history(_engine(), project_id))
+
+
+@bp.post("/projects/<int:project_id>/restore")
+def restore_project(project_id: int):
+    body = with_version(json_body())
+    return _versioned(projects.restore_project(_engine(), project_id, body.get("restore", 0),
+                                               body.get("version"), author=author()))
+
+
+@bp.get("/comparison/<voivodeship>")
+def compare(voivodeship: str):
+    result = comparison.compare(_engine(), voivodeship)
+    if request.args.get("format") == "csv":
+        return current_app.response_class(
+            comparison.comparison_csv(result), mimetype="text/csv",
+            headers={"Content-Disposition":
+                     f'attachment; filename="porownanie_{voivodeship}.csv"'})
+    return jsonify(result)
