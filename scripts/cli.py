@@ -45,7 +45,11 @@ def cmd_load_boundaries(args) -> int:
 
 
 def cmd_load_reference(args) -> int:
-    from services.reference_data import load_reference_boundaries, load_reference_indicators
+    from services.reference_data import (
+        load_reference_boundaries,
+        load_reference_indicators,
+        load_reference_partnerships,
+    )
 
     config = settings()
     say = progress()
