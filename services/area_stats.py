@@ -6,6 +6,7 @@ gmina contributes the share of its area that lies inside.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -137,7 +138,10 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
     if wkb is None:
         raise NotFound(f"no functional area {area_id}")
     geom = shapely.from_wkb(bytes(wkb))
-    with rasterio.open(path) as src:
+    # rasterio 1.4 multiplies affine transforms with '*', which affine 3 flags as pending
+    # deprecation on every call: not actionable here.
+    with warnings.catch_warnings(), rasterio.open(path) as src:
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         if src.crs.to_epsg() != 2180:
             transformer = Transformer.from_crs(2180, src.crs, always_xy=True)
             geom = shapely.transform(geom, lambda xy: np.column_stack(
