@@ -47,6 +47,7 @@ bench: venv
 	scripts/provision_system.sh postgis gdal
 	$(BIN)/python bench/load_boundaries.py
 	$(BIN)/python bench/lisa.py
+	$(BIN)/python bench/export.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -20,9 +20,10 @@ RISK_INDICATOR = "marginalisation_risk"
 
 def _latest(conn, codes) -> dict[str, tuple[int, pd.DataFrame]]:
     rows = conn.execute(sa.text(
-        "SELECT indicator_code, level, teryt, year, value FROM indicator_value v"
-        " WHERE indicator_code = ANY(:codes) AND year = (SELECT max(year) FROM indicator_value"
-        " w WHERE w.indicator_code = v.indicator_code AND w.level = 'gmina')"),
+        "WITH latest AS (SELECT indicator_code, max(year) AS year FROM indicator_value"
+        "  WHERE level = 'gmina' AND indicator_code = ANY(:codes) GROUP BY indicator_code)"
+        " SELECT v.indicator_code, v.level, v.teryt, v.year, v.value FROM indicator_value v"
+        " JOIN latest l ON l.indicator_code = v.indicator_code AND l.year = v.year"),
         {"codes": list(codes)}).all()
     frame = pd.DataFrame(rows, columns=["code", "level", "teryt", "year", "value"])
     return {code: (int(part["year"].iloc[0]), part) for code, part in frame.groupby("code")}

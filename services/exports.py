@@ -17,9 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyogrio
 import shapely
 import sqlalchemy as sa
+from psycopg import sql as psql
 from pyproj import Transformer
 
 from services.db import database_errors
@@ -44,7 +47,7 @@ DATASETS = {
             " p.cost_pln::float AS cost_pln, p.funding_source, p.start_date, p.end_date,"
             " p.feasibility, p.priority, array_to_string(p.gminas, ',') AS gminas,"
             " array_to_string(p.area_ids, ',') AS area_ids, p.version,"
-            " ST_AsBinary(p.geom) AS wkb, GeometryType(p.geom) AS gtype FROM project p"
+            " encode(ST_AsBinary(p.geom), 'hex') AS wkb, GeometryType(p.geom) AS gtype FROM project p"
             " JOIN partnership s ON s.id = p.partnership_id WHERE NOT p.deleted"),
         "fields": (
             Field("id", "ID", "int", "project id"),
@@ -67,7 +70,7 @@ DATASETS = {
         "sql": (
             "SELECT a.id, a.partnership_id, a.name, a.kind, a.description, a.delineation,"
             " array_to_string(a.gminas, ',') AS gminas, ST_Area(a.geom) / 1e6 AS area_km2,"
-            " a.version, ST_AsBinary(a.geom) AS wkb, 'MULTIPOLYGON' AS gtype"
+            " a.version, encode(ST_AsBinary(a.geom), 'hex') AS wkb, 'MULTIPOLYGON' AS gtype"
             " FROM functional_area a JOIN partnership s ON s.id = a.partnership_id"
             " WHERE NOT a.deleted"),
         "fields": (
@@ -86,7 +89,7 @@ DATASETS = {
         "sql": (
             "SELECT s.id, s.name, s.programme, s.status,"
             " array_to_string(s.voivodeships, ',') AS voivodeships,"
-            " ST_Area(s.geom) / 1e6 AS area_km2, ST_AsBinary(s.geom) AS wkb,"
+            " ST_Area(s.geom) / 1e6 AS area_km2, encode(ST_AsBinary(s.geom), 'hex') AS wkb,"
             " 'MULTIPOLYGON' AS gtype FROM partnership s WHERE s.geom IS NOT NULL"),
         "fields": (
             Field("id", "ID", "text", "partnership id"),
@@ -100,44 +103,62 @@ DATASETS = {
 }
 FAMILY = {"POINT": "points", "MULTIPOINT": "points", "LINESTRING": "lines",
           "MULTILINESTRING": "lines", "POLYGON": "polygons", "MULTIPOLYGON": "polygons"}
-MULTI = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
+SINGLE = {"points": "Point", "lines": "LineString", "polygons": "Polygon"}
 
 
-def _fetch(engine: sa.Engine, what: str, partnership: str | None, voivodeship: str | None):
+ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
+               "text": pa.string()}
+
+
+def _fetch(engine: sa.Engine, what: str, partnership: str | None,
+           voivodeship: str | None) -> pa.Table:
+    """The dataset as an Arrow table, streamed out of PostgreSQL with COPY (columnar all the
+    way: no Python object per value)."""
     if what not in DATASETS:
         raise NotFound(f"nothing to export called {what!r}; choose {', '.join(DATASETS)}")
     sql = DATASETS[what]["sql"]
-    sql += (" AND (CAST(:p AS text) IS NULL OR s.id = :p)"
-            " AND (CAST(:v AS text) IS NULL OR :v = ANY(s.voivodeships)) ORDER BY 1")
+    sql += (" AND (CAST({p} AS text) IS NULL OR s.id = {p})"
+            " AND (CAST({v} AS text) IS NULL OR {v} = ANY(s.voivodeships)) ORDER BY 1")
+    buffer = io.BytesIO()
     with database_errors(), engine.connect() as conn:
         if partnership and not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
                                             {"p": partnership}).first():
             raise NotFound(f"no partnership {partnership!r}")
-        return conn.execute(sa.text(sql), {"p": partnership, "v": voivodeship}).mappings().all()
+        cursor = conn.connection.driver_connection.cursor()
+        # COPY takes no parameters: the values are bound as quoted literals by psycopg.
+        query = psql.SQL(sql).format(p=psql.Literal(partnership), v=psql.Literal(voivodeship)
+                                     ).as_string(cursor)
+        with cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+                                 ) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    buffer.seek(0)
+    types = {f.source: ARROW_TYPES[f.kind] for f in DATASETS[what]["fields"]}
+    types.update(wkb=pa.string(), gtype=pa.string())
+    # PostgreSQL writes NULL unquoted and empty text as "": keep that distinction.
+    return pacsv.read_csv(buffer, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                          convert_options=pacsv.ConvertOptions(
+                              column_types=types, strings_can_be_null=True,
+                              quoted_strings_can_be_null=False))
 
 
-def _cut(text: str | None) -> str | None:
-    if text is None:
-        return None
-    raw = text.encode("utf-8")
-    return text if len(raw) <= DBF_TEXT_BYTES else raw[:DBF_TEXT_BYTES].decode("utf-8",
-                                                                              "ignore")
+def _cut(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text cut to the 254 bytes a DBF field holds, on a character boundary."""
+    too_long = pc.greater(pc.binary_length(column), DBF_TEXT_BYTES)
+    if not pc.any(too_long).as_py():
+        return column
+    values = [v if v is None or len(v.encode()) <= DBF_TEXT_BYTES
+              else v.encode()[:DBF_TEXT_BYTES].decode("utf-8", "ignore")
+              for v in column.to_pylist()]
+    return pa.chunked_array([pa.array(values, pa.string())])
 
 
-def _column(rows, field: Field, *, shapefile: bool) -> pa.Array:
-    values = [r[field.source] for r in rows]
-    if field.kind == "int":
-        return pa.array(values, pa.int64())
-    if field.kind == "float":
-        return pa.array(values, pa.float64())
-    if field.kind == "date":
-        return pa.array(values, pa.date32())
-    return pa.array([_cut(v) for v in values] if shapefile else values, pa.string())
-
-
-def _table(rows, fields, geoms: np.ndarray, *, shapefile: bool) -> pa.Table:
-    columns = {(f.short if shapefile else f.source): _column(rows, f, shapefile=shapefile)
-               for f in fields}
+def _table(data: pa.Table, fields, geoms: np.ndarray, *, shapefile: bool) -> pa.Table:
+    columns = {}
+    for f in fields:
+        column = data.column(f.source)
+        columns[f.short if shapefile else f.source] = (
+            _cut(column) if shapefile and f.kind == "text" else column)
     columns["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
     return pa.table(columns)
 
@@ -151,23 +172,31 @@ def _mapping_csv(fields) -> str:
     return out.getvalue()
 
 
-def _write_shapefiles(rows, fields, geoms, folder: Path, what: str) -> list[str]:
-    families = np.array([FAMILY[r["gtype"]] for r in rows])
+def _as_multipoints(geoms: np.ndarray) -> np.ndarray:
+    """Points and multipoints together as multipoints (a Point .shp holds no multipoints)."""
+    parts, owners = shapely.get_parts(geoms, return_index=True)
+    return shapely.multipoints(parts, indices=owners)
+
+
+def _write_shapefiles(data: pa.Table, fields, geoms, folder: Path, what: str) -> list[str]:
+    families = np.array([FAMILY[g] for g in data.column("gtype").to_pylist()])
     written = []
     for fam in ("points", "lines", "polygons"):
         chosen = np.flatnonzero(families == fam)
         if not chosen.size:
             continue
-        subset = [rows[i] for i in chosen]
-        multi = shapely.force_2d(geoms[chosen])
-        single = shapely.get_type_id(multi) < 4
-        multi[single] = [getattr(shapely, MULTI[fam])([g]) for g in multi[single]]
+        subset = data.take(pa.array(chosen))
+        shapes = shapely.force_2d(geoms[chosen])
+        # Line and polygon Shapefiles hold single and multi-part shapes alike; a point
+        # Shapefile holds points only, so mixed points become multipoints.
+        layer_type = SINGLE[fam]
+        if fam == "points" and (shapely.get_type_id(shapes) == 4).any():
+            shapes, layer_type = _as_multipoints(shapes), "MultiPoint"
         name = f"{what}_{fam}"
-        pyogrio.write_arrow(_table(subset, fields, multi, shapefile=True),
+        pyogrio.write_arrow(_table(subset, fields, shapes, shapefile=True),
                             folder / f"{name}.shp", driver="ESRI Shapefile",
-                            geometry_name="geometry", geometry_type=MULTI[fam],
-                            crs="EPSG:2180", encoding="UTF-8",
-                            layer_options={"RESIZE": "YES"})  # widths fit the longest value
+                            geometry_name="geometry", geometry_type=layer_type,
+                            crs="EPSG:2180", encoding="UTF-8")
         written.append(name)
     return written
 
@@ -177,15 +206,16 @@ def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
     """Write one dataset to ``out`` (a .zip for Shapefiles); returns what was written."""
     if fmt not in FORMATS:
         raise BadRequest(f"format must be one of {', '.join(FORMATS)}")
-    rows = _fetch(engine, what, partnership, voivodeship)
+    data = _fetch(engine, what, partnership, voivodeship)
     fields = DATASETS[what]["fields"]
-    geoms = shapely.from_wkb([bytes(r["wkb"]) for r in rows]) if rows else np.array([])
+    geoms = shapely.from_wkb(data.column("wkb").to_numpy(zero_copy_only=False)) \
+        if data.num_rows else np.array([], dtype=object)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.stem + ".part" + out.suffix)  # drivers read the suffix
     if fmt == "shp":
         with tempfile.TemporaryDirectory(prefix="partnerstwa-shp-") as tmp:
-            layers = _write_shapefiles(rows, fields, geoms, Path(tmp), what)
+            layers = _write_shapefiles(data, fields, geoms, Path(tmp), what)
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
                 for path in sorted(Path(tmp).iterdir()):
                     zf.write(path, path.name)
@@ -200,8 +230,9 @@ def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
         with open(partial, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow([f.source for f in fields] + ["wkt_epsg2180"])
-            for row, geom in zip(rows, geoms, strict=True):
-                writer.writerow([row[f.source] for f in fields] + [geom.wkt])
+            columns = [data.column(f.source).to_pylist() for f in fields]
+            for i, geom in enumerate(geoms):
+                writer.writerow([c[i] for c in columns] + [geom.wkt])
     else:
         layers = [what]
         crs = "EPSG:2180"
@@ -211,8 +242,8 @@ def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
                 transformer.transform(xy[:, 0], xy[:, 1]))) if len(geoms) else geoms
             crs = "EPSG:4326"
         driver = {"gpkg": "GPKG", "geojson": "GeoJSON", "fgb": "FlatGeobuf"}[fmt]
-        pyogrio.write_arrow(_table(rows, fields, geoms, shapefile=False), partial, driver=driver,
+        pyogrio.write_arrow(_table(data, fields, geoms, shapefile=False), partial, driver=driver,
                             geometry_name="geometry", geometry_type="Unknown", crs=crs,
                             layer=what, encoding="UTF-8")
     partial.replace(out)
-    return {"path": str(out), "format": fmt, "features": len(rows), "layers": layers}
+    return {"path": str(out), "format": fmt, "features": data.num_rows, "layers": layers}

@@ -178,7 +178,7 @@ def get_partnership(engine: sa.Engine, pid: str) -> dict:
         row = conn.execute(sa.text(
             "SELECT id, name, programme, status, voivodeships,"
             " round((ST_Area(geom) / 1e6)::numeric, 3)::float AS area_km2,"
-            " ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(geom, 50), 4326), 5)::json"
+            " ST_AsGeoJSON(ST_Transform(ST_Multi(ST_SimplifyPreserveTopology(geom, 50)), 4326), 5)::json"
             "   AS geometry FROM partnership WHERE id = :id"), {"id": pid}).mappings().first()
         if row is None:
             raise NotFound(f"no partnership {pid!r}")
