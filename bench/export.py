@@ -11,24 +11,19 @@ as a whole. Medians of REPEAT runs; the last line is the JSON summary.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+import sqlalchemy as sa
+from common import REPO, bench_database, data_dir
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from services.config import Settings, normalise_database_url  # noqa: E402
-from services.db import drop_database, ensure_database, get_engine, upgrade_schema  # noqa: E402
+from services.config import Settings
+from services.db import get_engine
 
 N = 10_000
 REPEAT = 5
@@ -51,14 +46,14 @@ BASELINE_SQL = (
     ' start_date AS "START_DATE", geom FROM project')
 
 
-def seed(url: str, data_dir: Path) -> None:
+def seed(url: str, mirror: Path) -> None:
     from services.partnerships import import_partnerships
     from services.reference_data import load_reference_boundaries
 
     engine = get_engine(url)
-    load_reference_boundaries(engine, Settings(database_url=url, data_dir=data_dir),
+    load_reference_boundaries(engine, Settings(database_url=url, data_dir=mirror),
                               show_progress=False)
-    import_partnerships(engine, data_dir / "partnerships" / "examples.csv")
+    import_partnerships(engine, mirror / "partnerships" / "examples.csv")
     with engine.begin() as conn:
         conn.execute(sa.text("""
             INSERT INTO project (partnership_id, title, geom, cost_pln, funding_source,
@@ -93,19 +88,9 @@ def baseline(pg: str, folder: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    data_dir = Path(os.environ.get("PARTNERSTWA_DATA_DIR") or REPO.parent / "shared" / "data")
-    if not (data_dir / "boundaries").is_dir():
-        sys.exit(f"bench: error: no data mirror at {data_dir}; set PARTNERSTWA_DATA_DIR")
-    base = make_url(normalise_database_url(
-        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"))
-    url = base.set(database=f"partnerstwa_bench_{uuid.uuid4().hex[:8]}")
-    rendered = url.render_as_string(hide_password=False)
-    pg = (f"PG:host={url.host} port={url.port or 5432} dbname={url.database} "
-          f"user={url.username}" + (f" password={url.password}" if url.password else ""))
-    ensure_database(rendered)
-    upgrade_schema(rendered)
-    try:
-        seed(rendered, data_dir)
+    mirror = data_dir()
+    with bench_database() as (rendered, pg):
+        seed(rendered, mirror)
         get_engine(rendered).dispose()
         times, with_imports, base_times, ogr_only = [], [], [], []
         for _ in range(REPEAT):
@@ -117,8 +102,6 @@ def main() -> None:
                 c, d = baseline(pg, Path(tmp))
                 base_times.append(c)
                 ogr_only.append(d)
-    finally:
-        drop_database(rendered)
     ours_s, base_s = statistics.median(times), statistics.median(base_times)
     print(f"{N} projects: ours {ours_s:.3f} s ({statistics.median(with_imports):.3f} s with "
           f"imports); ogr2ogr + zip {base_s:.3f} s (ogr2ogr alone "

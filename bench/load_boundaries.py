@@ -12,21 +12,13 @@ The last line is the JSON summary.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from services.config import normalise_database_url  # noqa: E402
-from services.db import drop_database, ensure_database, upgrade_schema  # noqa: E402
+from common import REPO, bench_database, data_dir
 
 REPEAT = 5
 GOAL = 3.0
@@ -41,13 +33,6 @@ summary = load_boundaries(get_engine(sys.argv[1]), sys.argv[2], sys.argv[3], as_
 t2 = time.perf_counter()
 print(t2 - t1, t2 - t0, summary.rows, summary.repaired)
 """
-
-
-def data_dir() -> Path:
-    path = Path(os.environ.get("PARTNERSTWA_DATA_DIR") or REPO.parent / "shared" / "data")
-    if not (path / "boundaries").is_dir():
-        sys.exit(f"bench: error: no data mirror at {path}; set PARTNERSTWA_DATA_DIR")
-    return path / "boundaries"
 
 
 def ours(url: str, path: Path, level: str, as_of: str) -> tuple[float, float, int, int]:
@@ -68,16 +53,8 @@ def ogr2ogr(pg: str, path: Path, table: str) -> float:
 
 
 def main() -> None:
-    boundaries = data_dir()
-    base = make_url(normalise_database_url(
-        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"))
-    url = base.set(database=f"partnerstwa_bench_{uuid.uuid4().hex[:8]}")
-    rendered = url.render_as_string(hide_password=False)
-    pg = (f"PG:host={url.host} port={url.port or 5432} dbname={url.database} "
-          f"user={url.username}" + (f" password={url.password}" if url.password else ""))
-    ensure_database(rendered)
-    upgrade_schema(rendered)
-    try:
+    boundaries = data_dir() / "boundaries"
+    with bench_database() as (rendered, pg):
         ours(rendered, boundaries / "wojewodztwa.geojson", "voivodeship", "2020-01-01")
         ours(rendered, boundaries / "powiaty.geojson", "powiat", "2020-01-01")
         cases = {
@@ -98,8 +75,6 @@ def main() -> None:
             print(f"{name}: {rows} units, {repaired} repaired; ours {results[name][0]:.3f} s "
                   f"({results[name][2]:.3f} s with imports), ogr2ogr {results[name][1]:.3f} s "
                   f"(medians of {REPEAT})", flush=True)
-    finally:
-        drop_database(rendered)
     ours_s, base_s, ours_imports = results["gminas"]
     prg_ours, prg_base, prg_imports = results["prg_fullres"]
     print(json.dumps({

@@ -173,26 +173,33 @@ def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "") 
         raise refused
 
 
+AREA_SELECT = (
+    "SELECT id, partnership_id, name, kind, description, delineation, gminas, version,"
+    " updated_at, updated_by, round((ST_Area(geom) / 1e6)::numeric, 4)::float AS area_km2,"
+    " ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json AS geometry FROM functional_area")
+
+
+def _plain(row) -> dict:
+    return {**dict(row), "gminas": list(row["gminas"]),
+            "updated_at": row["updated_at"].isoformat()}
+
+
 def get_area(engine: sa.Engine, area_id: int) -> dict:
     with database_errors(), engine.connect() as conn:
-        row = conn.execute(sa.text(
-            "SELECT id, partnership_id, name, kind, description, delineation, gminas, version,"
-            " updated_at, updated_by, round((ST_Area(geom) / 1e6)::numeric, 4)::float AS area_km2,"
-            " ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json AS geometry"
-            " FROM functional_area WHERE id = :id AND NOT deleted"), {"id": area_id}
-        ).mappings().first()
+        row = conn.execute(sa.text(AREA_SELECT + " WHERE id = :id AND NOT deleted"),
+                           {"id": area_id}).mappings().first()
     if row is None:
         raise NotFound(f"no functional area {area_id}")
-    return {**dict(row), "gminas": list(row["gminas"]), "updated_at": row["updated_at"].isoformat()}
+    return _plain(row)
 
 
 def list_areas(engine: sa.Engine, pid: str) -> list[dict]:
     with database_errors(), engine.connect() as conn:
         _partnership_exists(conn, pid)
-        ids = conn.execute(sa.text(
-            "SELECT id FROM functional_area WHERE partnership_id = :p AND NOT deleted"
-            " ORDER BY id"), {"p": pid}).scalars().all()
-    return [get_area(engine, i) for i in ids]
+        rows = conn.execute(sa.text(
+            AREA_SELECT + " WHERE partnership_id = :p AND NOT deleted ORDER BY id"),
+            {"p": pid}).mappings().all()
+    return [_plain(r) for r in rows]
 
 
 def area_history(engine: sa.Engine, area_id: int) -> list[dict]:

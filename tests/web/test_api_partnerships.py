@@ -52,6 +52,13 @@ def test_area_edits_with_versions_over_http(client, partnerships_loaded, indicat
     assert missing.status_code == 400 and "version" in missing.get_json()["detail"]
     stats = client.get(f"/api/v1/areas/{area['id']}/stats?year=2022").get_json()
     assert stats["population"]["year"] == 2022 and stats["population"]["value"] > 0
+    listed = client.get("/api/v1/partnerships/P02/areas").get_json()
+    assert area["id"] in [a["id"] for a in listed]
+    assert client.delete(f"/api/v1/areas/{area['id']}?version=1").status_code == 409
+    assert client.delete(f"/api/v1/areas/{area['id']}?version=2").status_code == 204
+    assert client.get(f"/api/v1/areas/{area['id']}").status_code == 404
+    assert area["id"] not in [a["id"] for a in
+                              client.get("/api/v1/partnerships/P02/areas").get_json()]
 
 
 def test_malformed_requests_are_400(client, partnerships_loaded):
