@@ -1,38 +1,60 @@
-"""Polish by default, English on request (``?lang=en``, remembered in a cookie)."""
+"""Polish by default, English on request (``?lang=en``, remembered in a cookie).
+
+Texts are written in English in templates and scripts and translated with Flask-Babel
+(``web/translations/pl``); numbers and dates are formatted for the chosen locale.
+"""
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, g, request
+from flask_babel import Babel, format_decimal, gettext
 
 LANGUAGES = ("pl", "en")
 
-MESSAGES = {
-    "title": {"pl": "Partnerstwa JST — mapa", "en": "Partnerships of local governments — map"},
-    "gminas": {"pl": "Gminy", "en": "Gminas (municipalities)"},
-    "units_loaded": {"pl": "Wczytane jednostki", "en": "Units loaded"},
-    "as_of": {"pl": "stan na", "en": "as of"},
-    "source": {"pl": "Źródło: GUGiK (PRG)", "en": "Source: GUGiK (PRG)"},
-    "loading": {"pl": "Wczytywanie granic…", "en": "Loading boundaries…"},
-    "load_failed": {"pl": "Nie udało się wczytać granic", "en": "Could not load the boundaries"},
-    "no_units": {"pl": "Brak wczytanych granic gmin. Uruchom: partnerstwa load reference",
-                 "en": "No gmina boundaries loaded. Run: partnerstwa load reference"},
-    "teryt": {"pl": "kod TERYT", "en": "TERYT code"},
-    "language": {"pl": "English", "en": "Polski"},
-    "error": {"pl": "Błąd", "en": "Error"},
-    "back": {"pl": "Powrót do mapy", "en": "Back to the map"},
-}
+# Texts the browser scripts show; sent to the page as JSON, translated.
+SCRIPT_TEXTS = (
+    "Loading…", "Could not load the map data", "No data", "not significant",
+    "High-High (hot spot)", "Low-Low (cold spot)", "High-Low (outlier)",
+    "Low-High (outlier)", "without neighbours", "Year", "Source", "Classes",
+    "Saved", "Saving…", "Could not save", "Someone else changed this in the meantime",
+    "Your version is kept in the history; reload to see the current one and apply your "
+    "changes again.", "Click gminas on the map to add or remove them", "Selected gminas",
+    "Name", "Kind", "Description", "Save", "Cancel", "Edit", "Accept as area",
+    "The drawing is not valid", "Draw the outline on the map, click the first point to close it",
+    "Click on the map to place the project", "Title", "Theme", "Cost (PLN)",
+    "Funding source", "Start", "End", "Feasibility study", "Priority", "projects",
+    "total cost", "The connection was lost; what you entered is kept on this computer",
+    "Version", "functional urban area", "tourism", "river valley", "other", "Region",
+    "Population", "Area", "Indicators over time", "Partnerships", "value", "Poland",
+    "Restored a draft you had not saved", "Select at least one gmina", "LISA clusters",
+)
 
 
 def get_locale() -> str:
     return getattr(g, "lang", "pl")
 
 
-def translate(key: str) -> str:
-    entry = MESSAGES.get(key)
-    return entry[get_locale()] if entry else key
+def translate(text: str) -> str:
+    return gettext(text)
+
+
+def script_texts() -> str:
+    """The scripts' texts in the current language, as JSON for a data block."""
+    return json.dumps({t: gettext(t) for t in SCRIPT_TEXTS}, ensure_ascii=False)
+
+
+def number(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
 
 
 def init_app(app: Flask) -> None:
+    Babel(app, default_locale="pl", locale_selector=get_locale,
+          default_translation_directories="translations")
+
     @app.before_request
     def choose_language():
         asked = request.args.get("lang") or request.cookies.get("lang")
@@ -47,4 +69,5 @@ def init_app(app: Flask) -> None:
                                 samesite="Lax", httponly=True)
         return response
 
-    app.jinja_env.globals.update(_=translate, get_locale=get_locale)
+    app.jinja_env.globals.update(_=translate, get_locale=get_locale, number=number,
+                                 script_texts=script_texts)

@@ -33,7 +33,7 @@ def test_serve_answers_health_and_the_map(reference_db_url):
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             page = response.read().decode()
-        assert "/static/vendor/leaflet/leaflet.js" in page and "Gminy" in page
+        assert "/static/vendor/leaflet/leaflet.js" in page and "Mapa diagnostyczna" in page
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -1,0 +1,78 @@
+"""The pages: diagnosis map, partnership workspace, comparison of a voivodeship."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, url_for
+
+from services.analysis import list_runs
+from services.db import database_errors
+from services.errors import NotFound
+from services.indicators import list_indicators
+from services.partnerships import get_partnership, list_partnerships
+from services.units import boundary_status
+from web import get_engine_for
+from web.pages.folium_map import base_map, dual_map, render_parts
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+DEFAULT_INDICATOR = "marginalisation_risk"
+
+
+def _static(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+def _voivodeships() -> list[dict]:
+    with database_errors(), get_engine_for(current_app).connect() as conn:
+        return [dict(r) for r in conn.execute(sa.text(
+            "SELECT teryt, name FROM voivodeship ORDER BY teryt")).mappings()]
+
+
+@bp.get("/")
+def overview():
+    engine = get_engine_for(current_app)
+    settings = current_app.config["SETTINGS"]
+    status = {row["level"]: row for row in boundary_status(engine)}
+    indicators = [i for i in list_indicators(engine) if i["gminas"]]
+    codes = [i["code"] for i in indicators]
+    default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in codes else (codes[0] if codes else "")
+    runs = [r for r in list_runs(engine, limit=200) if r["kind"] == "lisa"]
+    fmap = base_map(_static, basemap_url=settings.basemap_url)
+    return render_template("pages/overview.html", map=render_parts(fmap),
+                           gminas=status["gmina"]["units"], indicators=indicators,
+                           default_indicator=default, runs=runs,
+                           voivodeships=_voivodeships())
+
+
+@bp.get("/partnerships")
+def partnerships():
+    return render_template("pages/partnerships.html",
+                           partnerships=list_partnerships(get_engine_for(current_app)))
+
+
+@bp.get("/partnerships/<pid>")
+def workspace(pid: str):
+    engine = get_engine_for(current_app)
+    settings = current_app.config["SETTINGS"]
+    partnership = get_partnership(engine, pid)
+    runs = [r for r in list_runs(engine, limit=200)
+            if r["kind"] == "regions" and r["scope"] in (f"partnership:{pid}",
+                                                          *[f"voivodeship:{v}" for v in
+                                                            partnership["voivodeships"]])]
+    fmap = base_map(_static, basemap_url=settings.basemap_url, editing=True)
+    return render_template("pages/workspace.html", map=render_parts(fmap),
+                           partnership=partnership, region_runs=runs)
+
+
+@bp.get("/comparison/<voivodeship>")
+def comparison(voivodeship: str):
+    voivodeships = {v["teryt"]: v["name"] for v in _voivodeships()}
+    if voivodeship not in voivodeships:
+        raise NotFound(f"no voivodeship {voivodeship!r}")
+    settings = current_app.config["SETTINGS"]
+    dmap = dual_map(_static, basemap_url=settings.basemap_url)
+    indicators = [i for i in list_indicators(get_engine_for(current_app)) if i["gminas"]]
+    return render_template("pages/comparison.html", map=render_parts(dmap),
+                           voivodeship=voivodeship, voivodeship_name=voivodeships[voivodeship],
+                           voivodeships=voivodeships, indicators=indicators)
