@@ -41,4 +41,4 @@ def test_pages_speak_polish_by_default_and_english_on_request(client, partnershi
     assert "Diagnosis map" in english and 'lang="en"' in english
     client.get("/?lang=pl")  # back to Polish (the choice is kept in a cookie)
     listing = client.get("/partnerships", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Członkowie" in listing and "1 285,4" in listing  # Polish numbers, even so
+    assert "Członkowie" in listing and "1\u00a0285,4" in listing  # Polish numbers, even so
