@@ -48,6 +48,8 @@ bench: venv
 	$(BIN)/python bench/load_boundaries.py
 	$(BIN)/python bench/lisa.py
 	$(BIN)/python bench/export.py
+	scripts/provision_system.sh browser
+	$(BIN)/python bench/map_payload.py
 
 lint: venv
 	$(BIN)/ruff check .

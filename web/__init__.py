@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_compress import Compress
 
 from services.config import Settings
 
@@ -36,6 +37,14 @@ def create_app(config: dict | None = None) -> Flask:
     from web.units import bp as units_bp
 
     i18n.init_app(app)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
+    # Static files are streamed; flask-compress streams deflate (gzip it does not stream).
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["deflate"])
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
+        "application/json", "application/problem+json", "application/geo+json",
+        "image/svg+xml"])
+    Compress(app)
     errors.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
