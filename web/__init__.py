@@ -31,9 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     from web.api_files import bp as files_bp
     from web.api_partnerships import bp as partnerships_bp
     from web.health import bp as health_bp
-    from web.pages import bp as pages_bp
     from web.maps import bp as maps_bp
     from web.openapi import bp as openapi_bp
+    from web.pages import bp as pages_bp
     from web.units import bp as units_bp
 
     i18n.init_app(app)
