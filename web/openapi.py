@@ -46,6 +46,17 @@ def document() -> dict:
                 params=_params("level", "voivodeship", "tolerance", "limit", "offset"),
                 content="application/geo+json")},
             "/api/v1/indicators": {"get": _op("Indicators held", errors=())},
+            "/api/v1/indicators/{code}/map": {"get": _op(
+                "Gmina values of an indicator with mapclassify classes",
+                params=_params("code", "year", "method", "k", "voivodeship"))},
+            "/api/v1/layers/{level}": {"get": _op(
+                "Coverage-simplified units for a zoom level (GeoJSON, EPSG:4326)",
+                params=_params("level", "zoom", "voivodeship"), content="application/geo+json")},
+            "/api/v1/units/gmina/{teryt}/card": {"get": _op(
+                "A gmina with its indicators over time", params=_params("teryt"))},
+            "/api/v1/partnerships.geojson": {"get": _op(
+                "Partnership outlines (GeoJSON, EPSG:4326)", params=_params("voivodeship"),
+                content="application/geo+json", errors=("400",))},
             "/api/v1/analysis/runs": {"get": _op("Stored analysis runs",
                                                  params=_params("limit", "offset"))},
             "/api/v1/analysis/runs/{run_id}": {"get": _op(
@@ -131,6 +142,16 @@ def document() -> dict:
                           "schema": {"type": "integer", "minimum": 1}},
                 "offset": {"name": "offset", "in": "query",
                            "schema": {"type": "integer", "minimum": 0}},
+                "code": {"name": "code", "in": "path", "required": True,
+                         "schema": {"type": "string"}},
+                "teryt": {"name": "teryt", "in": "path", "required": True,
+                          "schema": {"type": "string"}},
+                "zoom": {"name": "zoom", "in": "query",
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 22}},
+                "k": {"name": "k", "in": "query",
+                      "schema": {"type": "integer", "minimum": 2, "maximum": 9}},
+                "method": {"name": "method", "in": "query", "schema": {
+                    "type": "string", "enum": ["quantiles", "natural_breaks", "equal_interval"]}},
                 "run_id": {"name": "run_id", "in": "path", "required": True,
                            "schema": {"type": "integer"}},
                 "pid": {"name": "pid", "in": "path", "required": True,

@@ -24,14 +24,20 @@ def test_a_gmina_name_with_markup_is_shown_as_text(fresh_db_url, boundaries_dir,
     server, url = serve(create_app({"DATABASE_URL": fresh_db_url}))
     try:
         page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url + "/")
-        page.wait_for_function("document.body.dataset.unitsLoaded === '6'", timeout=30_000)
+        page.wait_for_function("document.body.dataset.features === '6'", timeout=30_000)
         page.locator('path[data-teryt="0201011"]').hover()
         tooltip = page.locator(".leaflet-tooltip")
         tooltip.wait_for(timeout=5_000)
         assert tooltip.inner_text().split("\n")[0] == HOSTILE
         assert tooltip.locator("img").count() == 0
         assert page.evaluate("window.__xss") is None
+        page.locator('path[data-teryt="0201011"]').dispatch_event("click")
+        page.wait_for_function("document.getElementById('card').dataset.teryt === '0201011'")
+        assert page.locator("#card h2").inner_text() == HOSTILE
+        assert page.locator("#card img").count() == 0 and errors == []
         page.close()
     finally:
         server.shutdown()

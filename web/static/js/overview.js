@@ -46,7 +46,7 @@
     if (mode() === "lisa") {
       value = state.labels && state.labels[code] ? state.labels[code] : t("No data");
     } else {
-      var v = state.data && state.data.values[code];
+      var v = state.data ? state.data.values[code] : undefined;
       value = v === undefined ? t("No data") : P.fmt(v) + " " + (state.data.unit || "");
     }
     box.appendChild(el("br"));
@@ -98,6 +98,7 @@
         paint();
       });
     }
+    if (!controls.indicator.value) { state.data = null; paint(); return Promise.resolve(); }
     var params = new URLSearchParams({year: controls.year.value, method: controls.method.value, k: controls.k.value});
     if (controls.scope.value) { params.set("voivodeship", controls.scope.value); }
     return P.api("/api/v1/indicators/" + encodeURIComponent(controls.indicator.value) + "/map?" + params).then(function (data) {
@@ -129,6 +130,15 @@
         }
       }).addTo(state.map);
       if (state.outlines) { state.outlines.bringToFront(); }
+      if (!state.fitted && collection.features.length) {
+        // The first view frames the data; if that changes the zoom band, load that band
+        // before telling anyone the map is ready.
+        state.fitted = true;
+        state.fitting = true;
+        state.map.fitBounds(state.layer.getBounds(), {animate: false});
+        state.fitting = false;
+        if (bandOf(state.map.getZoom()) + ":" + controls.scope.value !== state.band) { return loadGeometry(); }
+      }
       document.body.dataset.features = String(collection.features.length);
     });
   }
@@ -213,7 +223,7 @@
       refresh().then(function () { if (state.layer) { state.map.fitBounds(state.layer.getBounds()); } });
     });
     controls.outlines.addEventListener("change", function () { loadOutlines().catch(fail); });
-    state.map.on("zoomend", function () { loadGeometry().then(paint).catch(fail); });
+    state.map.on("zoomend", function () { if (!state.fitting) { loadGeometry().then(paint).catch(fail); } });
     Promise.all([refresh(), loadOutlines().catch(fail)]);
   });
 
