@@ -207,3 +207,32 @@ def test_comparison_lists_the_three_podlaskie_partnerships(page, live_url, partn
         page.click("#csv-link")
     assert download.value.suggested_filename == "porownanie_20.csv"
     only_local(page, live_url)
+
+
+def test_a_failed_save_keeps_what_was_typed(page, live_url, partnerships_loaded):
+    open_workspace(page, live_url, "P03")
+    page.click("button[data-tab=areas]")
+    page.click("#area-by-gminas")
+    page.locator('path[data-teryt="2005011"]').dispatch_event("click")
+    page.fill("#area-form [name=name]", "Obszar zapisany w szkicu")
+    page.fill("#area-form [name=description]", "Opis, którego nie wolno zgubić")
+    # The server cannot be reached: the save fails, the user is told, nothing is lost.
+    page.route("**/api/v1/partnerships/P03/areas", lambda route: route.abort()
+               if route.request.method == "POST" else route.continue_())
+    page.click("#area-form button[type=submit]")
+    page.wait_for_function("document.getElementById('message').dataset.kind === 'error'",
+                           timeout=WAIT)
+    assert "Utracono połączenie" in page.locator("#message").inner_text()
+    assert page.input_value("#area-form [name=name]") == "Obszar zapisany w szkicu"
+    page.unroute("**/api/v1/partnerships/P03/areas")
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
+    page.click("button[data-tab=areas]")
+    page.click("#area-by-gminas")
+    assert page.input_value("#area-form [name=description]") == "Opis, którego nie wolno zgubić"
+    assert "Przywrócono niezapisany szkic" in page.locator("#message").inner_text() or \
+        page.locator("#area-form").get_attribute("data-restored") == "1"
+    page.evaluate("localStorage.clear()")
+    # The one failed request was ours, on purpose.
+    page.console_errors[:] = [e for e in page.console_errors if "ERR_FAILED" not in e]
+    only_local(page, live_url)
