@@ -125,10 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--crs", help="CRS of a source that does not state one, e.g. EPSG:2180")
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.set_defaults(func=cmd_load_boundaries)
-    from scripts import cli_indicators, cli_partnerships
+    from scripts import cli_indicators, cli_partnerships, cli_users
 
     cli_indicators.register(sub, load)
     cli_partnerships.register(sub, load)
+    cli_users.register(sub)
     r = load.add_parser("reference", help="load boundaries of all levels and the indicators "
                         "from PARTNERSTWA_DATA_DIR, or download GUGiK's PRG without a mirror")
     r.add_argument("--json", action="store_true")

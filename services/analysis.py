@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from services.access import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.indicators import gmina_values
@@ -209,7 +210,7 @@ def _store_results(conn, run_id: int, results: pd.DataFrame) -> None:
             cp.write_row((run_id, teryt, *[_plain(v) for v in row]))
 
 
-def get_run(engine: sa.Engine, run_id: int) -> dict:
+def get_run(engine: sa.Engine, run_id: int, *, actor: Principal = SYSTEM) -> dict:
     """A stored run with its per-unit results keyed by TERYT."""
     with database_errors(), engine.connect() as conn:
         run = conn.execute(sa.text(
@@ -218,6 +219,11 @@ def get_run(engine: sa.Engine, run_id: int) -> dict:
         ).mappings().first()
         if run is None:
             raise NotFound(f"no analysis run {run_id}")
+        if run["scope"].startswith("partnership:"):  # a partnership's working analysis
+            try:
+                require_read(conn, actor, run["scope"].split(":", 1)[1])
+            except NotFound:
+                raise NotFound(f"no analysis run {run_id}") from None
         rows = conn.execute(sa.text(
             f"SELECT teryt, {', '.join(RESULT_COLUMNS)} FROM analysis_result"
             " WHERE run_id = :id ORDER BY teryt"), {"id": run_id}).mappings().all()
@@ -229,10 +235,16 @@ def get_run(engine: sa.Engine, run_id: int) -> dict:
     return out
 
 
-def list_runs(engine: sa.Engine, *, limit: int = 50, offset: int = 0) -> list[dict]:
+def list_runs(engine: sa.Engine, *, limit: int = 50, offset: int = 0,
+              actor: Principal = SYSTEM) -> list[dict]:
+    if actor.authenticated:
+        allowed, params = readable_filter(actor, "substr(scope, 13)")
+    else:
+        allowed, params = "FALSE", {}
     with database_errors(), engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT id, kind, indicator_code AS indicator, year, scope, seed, summary,"
-            " started_at FROM analysis_run ORDER BY id DESC LIMIT :limit OFFSET :offset"),
-            {"limit": limit, "offset": offset}).mappings().all()
+            " started_at FROM analysis_run WHERE scope NOT LIKE 'partnership:%'"
+            f" OR ({allowed}) ORDER BY id DESC LIMIT :limit OFFSET :offset"),
+            {"limit": limit, "offset": offset, **params}).mappings().all()
     return [{**dict(r), "started_at": r["started_at"].isoformat()} for r in rows]

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from pyproj import Transformer
 
 from layers.catalogue import AREA_WEIGHTED_INDICATORS, EXTENSIVE_INDICATORS, RASTERS
+from services.access import SYSTEM, Principal, require_read
 from services.config import Settings
 from services.db import database_errors
 from services.errors import InvalidInput, NotFound
@@ -25,12 +26,13 @@ from services.errors import InvalidInput, NotFound
 MIN_SHARE = 1e-6  # shares below this are boundary slivers of neighbouring gminas
 
 
-def _shares(conn, area_id: int) -> pd.Series:
+def _shares(conn, area_id: int, actor: Principal) -> pd.Series:
     row = conn.execute(sa.text(
-        "SELECT delineation, gminas FROM functional_area WHERE id = :id AND NOT deleted"),
-        {"id": area_id}).first()
+        "SELECT delineation, gminas, partnership_id FROM functional_area WHERE id = :id"
+        " AND NOT deleted"), {"id": area_id}).first()
     if row is None:
         raise NotFound(f"no functional area {area_id}")
+    require_read(conn, actor, row[2])
     if row[0] == "gminas":
         return pd.Series(1.0, index=list(row[1]))
     rows = conn.execute(sa.text(
@@ -80,10 +82,10 @@ def aggregate(code: str, values: pd.Series, shares: pd.Series, people: pd.Series
 
 
 def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
-               indicators: list[str] | None = None) -> dict:
+               indicators: list[str] | None = None, actor: Principal = SYSTEM) -> dict:
     """Population, area and indicator values of a functional area."""
     with database_errors(), engine.connect() as conn:
-        shares = _shares(conn, area_id)
+        shares = _shares(conn, area_id, actor)
         area_km2 = conn.execute(sa.text(
             "SELECT ST_Area(geom) / 1e6 FROM functional_area WHERE id = :id"),
             {"id": area_id}).scalar_one()
@@ -123,7 +125,8 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
     }
 
 
-def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: str) -> dict:
+def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: str, *,
+                 actor: Principal = SYSTEM) -> dict:
     """Summary of a mirror raster inside the area (cells whose centre lies inside)."""
     if raster not in RASTERS:
         raise NotFound(f"no raster {raster!r}; rasters: {', '.join(RASTERS)}")
@@ -132,11 +135,13 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
     relative, kind = RASTERS[raster]
     path = Path(settings.data_dir) / relative
     with database_errors(), engine.connect() as conn:
-        wkb = conn.execute(sa.text(
-            "SELECT ST_AsBinary(geom) FROM functional_area WHERE id = :id AND NOT deleted"),
-            {"id": area_id}).scalar_one_or_none()
-    if wkb is None:
-        raise NotFound(f"no functional area {area_id}")
+        found = conn.execute(sa.text(
+            "SELECT ST_AsBinary(geom), partnership_id FROM functional_area WHERE id = :id"
+            " AND NOT deleted"), {"id": area_id}).first()
+        if found is None:
+            raise NotFound(f"no functional area {area_id}")
+        require_read(conn, actor, found[1])
+    wkb = found[0]
     geom = shapely.from_wkb(bytes(wkb))
     # rasterio 1.4 multiplies affine transforms with '*', which affine 3 flags as pending
     # deprecation on every call: not actionable here.

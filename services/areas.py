@@ -5,6 +5,7 @@ from __future__ import annotations
 import shapely
 import sqlalchemy as sa
 
+from services.access import SYSTEM, Principal, audit, require_read, require_write
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
@@ -82,14 +83,19 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
     return "drawn", [], geom
 
 
-def _partnership_exists(conn, pid: str) -> None:
-    if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"), {"p": pid}).first():
-        raise NotFound(f"no partnership {pid!r}")
+def _partnership_of(conn, area_id: int) -> str:
+    pid = conn.execute(sa.text("SELECT partnership_id FROM functional_area WHERE id = :id"
+                               " AND NOT deleted"), {"id": area_id}).scalar_one_or_none()
+    if pid is None:
+        raise NotFound(f"no functional area {area_id}")
+    return pid
 
 
-def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "") -> dict:
+def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
+                actor: Principal = SYSTEM) -> dict:
+    author = author or actor.label
     with database_errors(), engine.begin() as conn:
-        _partnership_exists(conn, pid)
+        require_write(conn, actor, pid)
         attrs = _attributes(payload)
         delineation, gminas, geom = _geometry(conn, pid, payload)
         area_id = conn.execute(sa.text(
@@ -101,14 +107,19 @@ def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "")
         record(conn, "functional_area", area_id, 1, "accepted", "create", author,
                str(payload.get("comment", "")),
                {**attrs, "delineation": delineation, "gminas": gminas}, geom)
-    return get_area(engine, area_id)
+        audit(conn, actor, "create", "functional_area", area_id, None,
+              {**attrs, "partnership": pid, "gminas": gminas})
+    return get_area(engine, area_id, actor=actor)
 
 
-def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str = "") -> dict:
+def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str = "",
+                actor: Principal = SYSTEM) -> dict:
     """Apply a change based on ``payload['version']``; a stale version gets 409."""
+    author = author or actor.label
     expected = expected_version(payload.get("version"))
     refused = None
     with database_errors(), engine.begin() as conn:
+        require_write(conn, actor, _partnership_of(conn, area_id))
         current = lock_current(conn, "functional_area", area_id)
         attrs = _attributes(payload, current)
         if "gminas" in payload or "geometry" in payload:
@@ -135,15 +146,18 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
                  "version": version, "author": author, "id": area_id})
             record(conn, "functional_area", area_id, version, "accepted",
                    payload.get("_action", "update"), author, comment, data, geom)
+            audit(conn, actor, payload.get("_action", "update"), "functional_area", area_id,
+                  {k: current[k] for k in (*FIELDS, "version")}, {**data, "version": version})
     if refused:
         raise refused
-    return get_area(engine, area_id)
+    return get_area(engine, area_id, actor=actor)
 
 
 def restore_area(engine: sa.Engine, area_id: int, version: int, based_on, *,
-                 author: str = "") -> dict:
+                 author: str = "", actor: Principal = SYSTEM) -> dict:
     """Make an old version current again (as a new version)."""
     with database_errors(), engine.connect() as conn:
+        require_write(conn, actor, _partnership_of(conn, area_id))
         old = accepted_version(conn, "functional_area", area_id, int(version))
     data = old["data"]
     payload = {k: data[k] for k in FIELDS}
@@ -154,13 +168,16 @@ def restore_area(engine: sa.Engine, area_id: int, version: int, based_on, *,
         geom = shapely.from_wkb(bytes.fromhex(old["geom"]))
         payload["geometry"] = shapely.geometry.mapping(geom)
         payload["crs"] = "EPSG:2180"
-    return update_area(engine, area_id, payload, author=author)
+    return update_area(engine, area_id, payload, author=author, actor=actor)
 
 
-def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "") -> None:
+def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "",
+                actor: Principal = SYSTEM) -> None:
+    author = author or actor.label
     expected = expected_version(based_on)
     refused = None
     with database_errors(), engine.begin() as conn:
+        require_write(conn, actor, _partnership_of(conn, area_id))
         current = lock_current(conn, "functional_area", area_id)
         if current["version"] != expected:
             refused = conflict("functional_area", area_id, current, expected)
@@ -169,6 +186,8 @@ def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "") 
                                  " + 1 WHERE id = :id"), {"id": area_id})
             record(conn, "functional_area", area_id, expected + 1, "accepted", "delete", author,
                    "", {"deleted": True}, None)
+            audit(conn, actor, "delete", "functional_area", area_id,
+                  {"name": current["name"], "version": current["version"]}, {"deleted": True})
     if refused:
         raise refused
 
@@ -184,8 +203,9 @@ def _plain(row) -> dict:
             "updated_at": row["updated_at"].isoformat()}
 
 
-def get_area(engine: sa.Engine, area_id: int) -> dict:
+def get_area(engine: sa.Engine, area_id: int, *, actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, _partnership_of(conn, area_id))
         row = conn.execute(sa.text(AREA_SELECT + " WHERE id = :id AND NOT deleted"),
                            {"id": area_id}).mappings().first()
     if row is None:
@@ -193,15 +213,16 @@ def get_area(engine: sa.Engine, area_id: int) -> dict:
     return _plain(row)
 
 
-def list_areas(engine: sa.Engine, pid: str) -> list[dict]:
+def list_areas(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -> list[dict]:
     with database_errors(), engine.connect() as conn:
-        _partnership_exists(conn, pid)
+        require_read(conn, actor, pid)
         rows = conn.execute(sa.text(
             AREA_SELECT + " WHERE partnership_id = :p AND NOT deleted ORDER BY id"),
             {"p": pid}).mappings().all()
     return [_plain(r) for r in rows]
 
 
-def area_history(engine: sa.Engine, area_id: int) -> list[dict]:
+def area_history(engine: sa.Engine, area_id: int, *, actor: Principal = SYSTEM) -> list[dict]:
     with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, _partnership_of(conn, area_id))
         return history(conn, "functional_area", area_id)

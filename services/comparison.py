@@ -9,6 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from layers.catalogue import VOIVODESHIP_CODES
+from services.access import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.area_stats import aggregate, population_by_gmina
 from services.db import database_errors
 from services.errors import BadRequest, NotFound
@@ -50,10 +51,12 @@ def _unit(name: str, kind: str, code: str, gminas: list[str], latest, people, ar
 
 
 def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None = None,
-            run_id: int | None = None) -> dict:
+            run_id: int | None = None, actor: Principal = SYSTEM) -> dict:
     """Each partnership of the voivodeship, then the voivodeship and Poland."""
     if voivodeship not in VOIVODESHIP_CODES:
         raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+    readable_voivodeship(actor, voivodeship)
+    allowed, allowed_params = readable_filter(actor, "p.id")
     codes = list(indicators or DEFAULT_INDICATORS)
     with database_errors(), engine.connect() as conn:
         name = conn.execute(sa.text("SELECT name FROM voivodeship WHERE teryt = :v"),
@@ -83,8 +86,8 @@ def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None
             "  WHERE j.partnership_id = p.id AND NOT j.deleted) AS cost,"
             " array(SELECT name FROM functional_area a WHERE a.partnership_id = p.id"
             "  AND NOT a.deleted ORDER BY id) AS areas"
-            " FROM partnership p WHERE :v = ANY(p.voivodeships) ORDER BY p.id"),
-            {"v": voivodeship}).mappings().all()
+            f" FROM partnership p WHERE :v = ANY(p.voivodeships) AND {allowed} ORDER BY p.id"),
+            {"v": voivodeship, **allowed_params}).mappings().all()
         official = {}
         for ind, (year, part) in latest.items():
             for level, code in (("voivodeship", voivodeship), ("country", "PL")):

@@ -44,6 +44,8 @@ class Settings:
     prg_url: str = DEFAULT_PRG_URL
     basemap_url: str = ""
     max_features: int = 5_000
+    secret_key: str = ""
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -59,4 +61,6 @@ class Settings:
             prg_url=os.environ.get("PARTNERSTWA_PRG_URL") or DEFAULT_PRG_URL,
             basemap_url=os.environ.get("PARTNERSTWA_BASEMAP_URL", ""),
             max_features=_int_env("PARTNERSTWA_MAX_FEATURES", 5_000),
+            secret_key=os.environ.get("PARTNERSTWA_SECRET_KEY", ""),
+            secure_cookies=os.environ.get("PARTNERSTWA_SECURE_COOKIES", "") in ("1", "true"),
         )

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from psycopg import sql as psql
 from pyproj import Transformer
 
+from services.access import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
 from services.errors import BadRequest, NotFound
 
@@ -111,23 +112,25 @@ ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
 
 
 def _fetch(engine: sa.Engine, what: str, partnership: str | None,
-           voivodeship: str | None) -> pa.Table:
+           voivodeship: str | None, actor: Principal) -> pa.Table:
     """The dataset as an Arrow table, streamed out of PostgreSQL with COPY (columnar all the
     way: no Python object per value)."""
     if what not in DATASETS:
         raise NotFound(f"nothing to export called {what!r}; choose {', '.join(DATASETS)}")
     sql = DATASETS[what]["sql"]
-    sql += (" AND (CAST({p} AS text) IS NULL OR s.id = {p})"
+    allowed, allowed_params = readable_filter(actor, "s.id")
+    sql += (f" AND {allowed.replace(':acc_voiv', '{acc_voiv}').replace(':acc_pids', '{acc_pids}')}"
+            " AND (CAST({p} AS text) IS NULL OR s.id = {p})"
             " AND (CAST({v} AS text) IS NULL OR {v} = ANY(s.voivodeships)) ORDER BY 1")
     buffer = io.BytesIO()
     with database_errors(), engine.connect() as conn:
-        if partnership and not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
-                                            {"p": partnership}).first():
-            raise NotFound(f"no partnership {partnership!r}")
+        if partnership:
+            require_read(conn, actor, partnership)
         cursor = conn.connection.driver_connection.cursor()
         # COPY takes no parameters: the values are bound as quoted literals by psycopg.
-        query = psql.SQL(sql).format(p=psql.Literal(partnership), v=psql.Literal(voivodeship)
-                                     ).as_string(cursor)
+        literals = {k: psql.Literal(v) for k, v in allowed_params.items()}
+        query = psql.SQL(sql).format(p=psql.Literal(partnership), v=psql.Literal(voivodeship),
+                                     **literals).as_string(cursor)
         with cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)"
                                  ) as copy:
             for chunk in copy:
@@ -202,11 +205,12 @@ def _write_shapefiles(data: pa.Table, fields, geoms, folder: Path, what: str) ->
 
 
 def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
-           partnership: str | None = None, voivodeship: str | None = None) -> dict:
+           partnership: str | None = None, voivodeship: str | None = None,
+           actor: Principal = SYSTEM) -> dict:
     """Write one dataset to ``out`` (a .zip for Shapefiles); returns what was written."""
     if fmt not in FORMATS:
         raise BadRequest(f"format must be one of {', '.join(FORMATS)}")
-    data = _fetch(engine, what, partnership, voivodeship)
+    data = _fetch(engine, what, partnership, voivodeship, actor)
     fields = DATASETS[what]["fields"]
     geoms = shapely.from_wkb(data.column("wkb").to_numpy(zero_copy_only=False)) \
         if data.num_rows else np.array([], dtype=object)

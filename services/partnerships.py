@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from services.access import SYSTEM, Forbidden, Principal, audit, readable_filter, require_read
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 
@@ -131,9 +132,15 @@ def import_partnerships(engine: sa.Engine, path: str | Path, *,
                              warnings)
 
 
-def update_partnership(engine: sa.Engine, pid: str, data: dict) -> dict:
-    """Change name, status or members (the whole list) of a partnership."""
+def update_partnership(engine: sa.Engine, pid: str, data: dict, *,
+                       actor: Principal = SYSTEM) -> dict:
+    """Change name, status or members (the whole list) of a partnership: administrators and
+    the partnership's experts."""
     with database_errors(), engine.begin() as conn:
+        require_read(conn, actor, pid)
+        if actor.role not in ("system", "admin") and not (
+                actor.role == "expert" and pid in actor.partnerships):
+            raise Forbidden(f"you may read partnership {pid} but not change it")
         current = conn.execute(sa.text(
             "SELECT name, programme, status FROM partnership WHERE id = :id FOR UPDATE"),
             {"id": pid}).mappings().first()
@@ -154,11 +161,14 @@ def update_partnership(engine: sa.Engine, pid: str, data: dict) -> dict:
         _check_leaders(pid, members, f"partnership {pid}")
         warnings = _write(conn, pid, name, current["programme"], members, f"partnership {pid}",
                           status)
-    return {**get_partnership(engine, pid), "warnings": warnings}
+        audit(conn, actor, "update", "partnership", pid, dict(current),
+              {"name": name, "status": status, "members": members})
+    return {**get_partnership(engine, pid, actor=actor), "warnings": warnings}
 
 
 def list_partnerships(engine: sa.Engine, *, voivodeship: str | None = None, limit: int = 100,
-                      offset: int = 0) -> list[dict]:
+                      offset: int = 0, actor: Principal = SYSTEM) -> list[dict]:
+    allowed, params = readable_filter(actor, "p.id")
     with database_errors(), engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT p.id, p.name, p.programme, p.status, p.voivodeships,"
@@ -167,14 +177,16 @@ def list_partnerships(engine: sa.Engine, *, voivodeship: str | None = None, limi
             "   AS members,"
             " (SELECT m.teryt FROM partnership_member m WHERE m.partnership_id = p.id"
             "   AND m.role = 'leader') AS leader"
-            " FROM partnership p WHERE (CAST(:v AS text) IS NULL OR :v = ANY(p.voivodeships))"
+            f" FROM partnership p WHERE {allowed} AND"
+            " (CAST(:v AS text) IS NULL OR :v = ANY(p.voivodeships))"
             " ORDER BY p.id LIMIT :limit OFFSET :offset"),
-            {"v": voivodeship, "limit": limit, "offset": offset}).mappings().all()
+            {"v": voivodeship, "limit": limit, "offset": offset, **params}).mappings().all()
     return [dict(r) for r in rows]
 
 
-def get_partnership(engine: sa.Engine, pid: str) -> dict:
+def get_partnership(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, pid)
         row = conn.execute(sa.text(
             "SELECT id, name, programme, status, voivodeships,"
             " round((ST_Area(geom) / 1e6)::numeric, 3)::float AS area_km2,"

@@ -16,8 +16,9 @@ import shapely
 import sqlalchemy as sa
 
 from layers.vector import read_all
+from services.access import SYSTEM, Principal, require_write
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
+from services.errors import BadRequest, InvalidInput
 from services.projects import clean_attributes, insert_project
 from spatial.geometry_input import FAMILIES, GeometryProblem, to_puwg1992
 
@@ -131,21 +132,23 @@ def read_projects(path: str | Path, *, mapping: dict[str, str] | None = None,
 
 def import_projects(engine: sa.Engine, path: str | Path, partnership: str, *,
                     mapping: dict[str, str] | None = None, encoding: str | None = None,
-                    crs: str | None = None, preview: bool = True, author: str = "") -> dict:
+                    crs: str | None = None, preview: bool = True, author: str = "",
+                    actor: Principal = SYSTEM) -> dict:
     """Preview (default) or create the projects of a file for one partnership."""
+    with database_errors(), engine.connect() as conn:
+        require_write(conn, actor, partnership)
     parsed = read_projects(path, mapping=mapping, encoding=encoding, crs=crs)
     records = parsed.pop("records")
     parsed["sample"] = [{**attrs, "geometry_type": geom.geom_type}
                         for attrs, geom in records[:5]]
     with database_errors(), engine.begin() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
-                            {"p": partnership}).first():
-            raise NotFound(f"no partnership {partnership!r}")
+        require_write(conn, actor, partnership)
         if preview:
             return {**parsed, "created": []}
         created = [insert_project(conn, partnership,
                                   {**attrs, "crs": "EPSG:2180",
                                    "geometry": shapely.geometry.mapping(geom),
-                                   "comment": f"imported from {Path(path).name}"}, author)
+                                   "comment": f"imported from {Path(path).name}"},
+                                  author or actor.label, actor)
                    for attrs, geom in records]
     return {**parsed, "created": created}

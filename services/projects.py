@@ -9,6 +9,14 @@ from decimal import Decimal, InvalidOperation
 import shapely
 import sqlalchemy as sa
 
+from services.access import (
+    SYSTEM,
+    Principal,
+    audit,
+    readable_filter,
+    require_read,
+    require_write,
+)
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
@@ -131,7 +139,8 @@ WRITE_COLUMNS = ("title = :title, description = :description, theme = :theme,"
                  " gminas_edited = :gminas_edited, geom = ST_GeomFromEWKB(decode(:geom, 'hex'))")
 
 
-def insert_project(conn, pid: str, payload: dict, author: str) -> int:
+def insert_project(conn, pid: str, payload: dict, author: str,
+                   actor: Principal = SYSTEM) -> int:
     attrs = clean_attributes(payload)
     geom = clean_geometry(payload)
     given = _check_links(conn, pid, attrs, payload.get("gminas"))
@@ -145,23 +154,34 @@ def insert_project(conn, pid: str, payload: dict, author: str) -> int:
                  {**params, "id": project_id})
     record(conn, "project", project_id, 1, "accepted", "create", author,
            str(payload.get("comment", "")), {**attrs, "gminas": gminas}, geom)
+    audit(conn, actor, "create", "project", project_id, None,
+          {**attrs, "partnership": pid, "gminas": gminas})
     return project_id
 
 
-def create_project(engine: sa.Engine, pid: str, payload: dict, *, author: str = "") -> dict:
+def create_project(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
+                   actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.begin() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
-                            {"p": pid}).first():
-            raise NotFound(f"no partnership {pid!r}")
-        project_id = insert_project(conn, pid, payload, author)
-    return get_project(engine, project_id)
+        require_write(conn, actor, pid)
+        project_id = insert_project(conn, pid, payload, author or actor.label, actor)
+    return get_project(engine, project_id, actor=actor)
+
+
+def _partnership_of(conn, project_id: int) -> str:
+    pid = conn.execute(sa.text("SELECT partnership_id FROM project WHERE id = :id"
+                               " AND NOT deleted"), {"id": project_id}).scalar_one_or_none()
+    if pid is None:
+        raise NotFound(f"no project {project_id}")
+    return pid
 
 
 def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
-                   author: str = "") -> dict:
+                   author: str = "", actor: Principal = SYSTEM) -> dict:
+    author = author or actor.label
     expected = expected_version(payload.get("version"))
     refused = None
     with database_errors(), engine.begin() as conn:
+        require_write(conn, actor, _partnership_of(conn, project_id))
         current = lock_current(conn, "project", project_id)
         attrs = clean_attributes(payload, current)
         if "geometry" in payload:
@@ -193,21 +213,25 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
                  "id": project_id})
             record(conn, "project", project_id, version, "accepted",
                    payload.get("_action", "update"), author, comment, data, geom)
+            audit(conn, actor, payload.get("_action", "update"), "project", project_id,
+                  {k: current[k] for k in ("title", "cost_pln", "version")},
+                  {**data, "version": version})
     if refused:
         raise refused
-    return get_project(engine, project_id)
+    return get_project(engine, project_id, actor=actor)
 
 
 def restore_project(engine: sa.Engine, project_id: int, version: int, based_on, *,
-                    author: str = "") -> dict:
+                    author: str = "", actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.connect() as conn:
+        require_write(conn, actor, _partnership_of(conn, project_id))
         old = accepted_version(conn, "project", project_id, int(version))
     data = old["data"]
     payload = {k: data[k] for k in ATTRIBUTES if k in data}
     payload.update(version=based_on, crs="EPSG:2180", _action="restore",
                    geometry=shapely.geometry.mapping(shapely.from_wkb(bytes.fromhex(old["geom"]))),
                    comment=f"restored version {version}")
-    return update_project(engine, project_id, payload, author=author)
+    return update_project(engine, project_id, payload, author=author, actor=actor)
 
 
 PROJECT_SELECT = (
@@ -225,8 +249,9 @@ def _plain(row) -> dict:
     return out
 
 
-def get_project(engine: sa.Engine, project_id: int) -> dict:
+def get_project(engine: sa.Engine, project_id: int, *, actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, _partnership_of(conn, project_id))
         row = conn.execute(sa.text(PROJECT_SELECT + " WHERE id = :id AND NOT deleted"),
                            {"id": project_id}).mappings().first()
     if row is None:
@@ -236,12 +261,13 @@ def get_project(engine: sa.Engine, project_id: int) -> dict:
 
 def list_projects(engine: sa.Engine, *, partnership: str | None = None,
                   voivodeship: str | None = None, funding_source: str | None = None,
-                  limit: int = 100, offset: int = 0) -> dict:
-    where = ("NOT deleted AND (CAST(:p AS text) IS NULL OR partnership_id = :p)"
+                  limit: int = 100, offset: int = 0, actor: Principal = SYSTEM) -> dict:
+    allowed, allowed_params = readable_filter(actor, "partnership_id")
+    where = (f"NOT deleted AND {allowed} AND (CAST(:p AS text) IS NULL OR partnership_id = :p)"
              " AND (CAST(:f AS text) IS NULL OR funding_source = :f)"
              " AND (CAST(:v AS text) IS NULL OR partnership_id IN"
              "  (SELECT id FROM partnership WHERE :v = ANY(voivodeships)))")
-    params = {"p": partnership, "v": voivodeship, "f": funding_source}
+    params = {"p": partnership, "v": voivodeship, "f": funding_source, **allowed_params}
     with database_errors(), engine.connect() as conn:
         total, cost = conn.execute(sa.text(
             f"SELECT count(*), coalesce(sum(cost_pln), 0)::float FROM project WHERE {where}"),
@@ -253,6 +279,8 @@ def list_projects(engine: sa.Engine, *, partnership: str | None = None,
             "items": [_plain(r) for r in rows]}
 
 
-def project_history(engine: sa.Engine, project_id: int) -> list[dict]:
+def project_history(engine: sa.Engine, project_id: int, *,
+                    actor: Principal = SYSTEM) -> list[dict]:
     with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, _partnership_of(conn, project_id))
         return history(conn, "project", project_id)

@@ -20,13 +20,19 @@ def create_app(config: dict | None = None) -> Flask:
         settings = replace(settings, database_url=normalise_database_url(config["DATABASE_URL"]))
     app.config.from_mapping(
         SETTINGS=settings,
+        SECRET_KEY=secret_key(settings),
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
     if config:
         app.config.update(config)
 
-    from web import errors, i18n
+    from web import auth, errors, i18n
+    from web.admin import bp as admin_bp
     from web.analysis import bp as analysis_bp
     from web.api_files import bp as files_bp
     from web.api_partnerships import bp as partnerships_bp
@@ -46,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
         "image/svg+xml"])
     Compress(app)
     errors.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(units_bp)
@@ -55,6 +64,33 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(maps_bp)
     return app
+
+
+def secret_key(settings: Settings) -> str:
+    """PARTNERSTWA_SECRET_KEY, or one generated once and kept in the cache folder, so that
+    every worker signs sessions with the same key."""
+    if settings.secret_key:
+        return settings.secret_key
+    import os
+    import secrets
+    import time
+
+    path = settings.cache_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.05)
+    raise RuntimeError(f"the secret key file {path} stays empty")
 
 
 def get_engine_for(app: Flask):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
 from services.analysis import get_run, list_runs
 from services.indicators import list_indicators
@@ -15,12 +15,12 @@ bp = Blueprint("analysis", __name__, url_prefix="/api/v1")
 @bp.get("/analysis/runs")
 def runs():
     return jsonify(list_runs(get_engine_for(current_app), limit=int_arg("limit", 50, 1, 500),
-                             offset=int_arg("offset", 0, 0, 10**9)))
+                             offset=int_arg("offset", 0, 0, 10**9), actor=g.principal))
 
 
 @bp.get("/analysis/runs/<int:run_id>")
 def run(run_id: int):
-    return jsonify(get_run(get_engine_for(current_app), run_id))
+    return jsonify(get_run(get_engine_for(current_app), run_id, actor=g.principal))
 
 
 @bp.get("/indicators")

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.utils import secure_filename
 
 from services.errors import BadRequest
@@ -34,7 +34,7 @@ def download(what: str):
     folder = Path(tempfile.mkdtemp(prefix="partnerstwa-export-"))
     result = export(get_engine_for(current_app), what, fmt, folder / name,
                     partnership=request.args.get("partnership") or None,
-                    voivodeship=request.args.get("voivodeship") or None)
+                    voivodeship=request.args.get("voivodeship") or None, actor=g.principal)
     response = send_file(result["path"], mimetype=MIMETYPES[fmt], as_attachment=True,
                          download_name=name)
     response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
@@ -62,6 +62,6 @@ def import_upload(pid: str):
         result = import_projects(get_engine_for(current_app), path, pid, mapping=mapping,
                                  encoding=request.form.get("encoding") or None,
                                  crs=request.form.get("crs") or None, preview=preview,
-                                 author=author())
+                                 author=author(), actor=g.principal)
     result["source"] = upload.filename
     return jsonify(result), (200 if preview else 201)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from services import area_stats, areas, comparison, partnerships, projects
 from web import get_engine_for
@@ -25,77 +25,80 @@ def _versioned(body: dict, status: int = 200):
 @bp.get("/partnerships")
 def list_partnerships():
     return jsonify(partnerships.list_partnerships(
-        _engine(), voivodeship=request.args.get("voivodeship") or None,
+        _engine(), actor=g.principal, voivodeship=request.args.get("voivodeship") or None,
         limit=int_arg("limit", 100, 1, 1000), offset=int_arg("offset", 0, 0, 10**9)))
 
 
 @bp.get("/partnerships/<pid>")
 def get_partnership(pid: str):
-    return jsonify(partnerships.get_partnership(_engine(), pid))
+    return jsonify(partnerships.get_partnership(_engine(), pid, actor=g.principal))
 
 
 @bp.patch("/partnerships/<pid>")
 def patch_partnership(pid: str):
-    return jsonify(partnerships.update_partnership(_engine(), pid, json_body()))
+    return jsonify(partnerships.update_partnership(_engine(), pid, json_body(), actor=g.principal))
 
 
 @bp.get("/partnerships/<pid>/areas")
 def list_areas(pid: str):
-    return jsonify(areas.list_areas(_engine(), pid))
+    return jsonify(areas.list_areas(_engine(), pid, actor=g.principal))
 
 
 @bp.post("/partnerships/<pid>/areas")
 def create_area(pid: str):
-    return _versioned(areas.create_area(_engine(), pid, json_body(), author=author()), 201)
+    return _versioned(areas.create_area(_engine(), pid, json_body(), author=author(),
+                                        actor=g.principal), 201)
 
 
 @bp.get("/areas/<int:area_id>")
 def get_area(area_id: int):
-    return _versioned(areas.get_area(_engine(), area_id))
+    return _versioned(areas.get_area(_engine(), area_id, actor=g.principal))
 
 
 @bp.put("/areas/<int:area_id>")
 def update_area(area_id: int):
     return _versioned(areas.update_area(_engine(), area_id, with_version(json_body()),
-                                        author=author()))
+                                        author=author(), actor=g.principal))
 
 
 @bp.delete("/areas/<int:area_id>")
 def delete_area(area_id: int):
     areas.delete_area(_engine(), area_id, with_version({}).get("version")
-                      or request.args.get("version"), author=author())
+                      or request.args.get("version"), author=author(), actor=g.principal)
     return "", 204
 
 
 @bp.get("/areas/<int:area_id>/versions")
 def area_versions(area_id: int):
-    return jsonify(areas.area_history(_engine(), area_id))
+    return jsonify(areas.area_history(_engine(), area_id, actor=g.principal))
 
 
 @bp.post("/areas/<int:area_id>/restore")
 def restore_area(area_id: int):
     body = with_version(json_body())
     return _versioned(areas.restore_area(_engine(), area_id, body.get("restore", 0),
-                                         body.get("version"), author=author()))
+                                         body.get("version"), author=author(),
+                                         actor=g.principal))
 
 
 @bp.get("/areas/<int:area_id>/stats")
 def stats(area_id: int):
     year = request.args.get("year")
     return jsonify(area_stats.area_stats(
-        _engine(), area_id, year=int_arg("year", 0, 1950, 2100) if year else None))
+        _engine(), area_id, year=int_arg("year", 0, 1950, 2100) if year else None,
+        actor=g.principal))
 
 
 @bp.get("/areas/<int:area_id>/rasters/<raster>")
 def raster(area_id: int, raster: str):
     return jsonify(area_stats.raster_stats(_engine(), current_app.config["SETTINGS"], area_id,
-                                           raster))
+                                           raster, actor=g.principal))
 
 
 @bp.get("/projects")
 def list_projects():
     return jsonify(projects.list_projects(
-        _engine(), partnership=request.args.get("partnership") or None,
+        _engine(), actor=g.principal, partnership=request.args.get("partnership") or None,
         voivodeship=request.args.get("voivodeship") or None,
         funding_source=request.args.get("funding_source") or None,
         limit=int_arg("limit", 100, 1, 1000), offset=int_arg("offset", 0, 0, 10**9)))
@@ -103,35 +106,37 @@ def list_projects():
 
 @bp.post("/partnerships/<pid>/projects")
 def create_project(pid: str):
-    return _versioned(projects.create_project(_engine(), pid, json_body(), author=author()), 201)
+    return _versioned(projects.create_project(_engine(), pid, json_body(), author=author(),
+                                              actor=g.principal), 201)
 
 
 @bp.get("/projects/<int:project_id>")
 def get_project(project_id: int):
-    return _versioned(projects.get_project(_engine(), project_id))
+    return _versioned(projects.get_project(_engine(), project_id, actor=g.principal))
 
 
 @bp.put("/projects/<int:project_id>")
 def update_project(project_id: int):
     return _versioned(projects.update_project(_engine(), project_id, with_version(json_body()),
-                                              author=author()))
+                                              author=author(), actor=g.principal))
 
 
 @bp.get("/projects/<int:project_id>/versions")
 def project_versions(project_id: int):
-    return jsonify(projects.project_history(_engine(), project_id))
+    return jsonify(projects.project_history(_engine(), project_id, actor=g.principal))
 
 
 @bp.post("/projects/<int:project_id>/restore")
 def restore_project(project_id: int):
     body = with_version(json_body())
     return _versioned(projects.restore_project(_engine(), project_id, body.get("restore", 0),
-                                               body.get("version"), author=author()))
+                                               body.get("version"), author=author(),
+                                               actor=g.principal))
 
 
 @bp.get("/comparison/<voivodeship>")
 def compare(voivodeship: str):
-    result = comparison.compare(_engine(), voivodeship)
+    result = comparison.compare(_engine(), voivodeship, actor=g.principal)
     if request.args.get("format") == "csv":
         return current_app.response_class(
             comparison.comparison_csv(result), mimetype="text/csv",

@@ -5,7 +5,7 @@ No stack trace and no connection string ever reaches the client.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from services.errors import PartnerstwaError
@@ -31,6 +31,8 @@ def _render(status: int, code: str, title: str, detail: str, extra: dict | None 
 def init_app(app: Flask) -> None:
     @app.errorhandler(PartnerstwaError)
     def handle_project_error(exc: PartnerstwaError):
+        if exc.status == 401 and not _wants_json():
+            return redirect(url_for("auth.login_form", next=request.full_path.rstrip("?")))
         if exc.status >= 500:
             app.logger.warning("%s: %s", exc.code, exc.message)
         return _render(exc.status, exc.code, exc.code.replace("_", " "), exc.message,

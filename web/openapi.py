@@ -46,6 +46,11 @@ def document() -> dict:
                 params=_params("level", "voivodeship", "tolerance", "limit", "offset"),
                 content="application/geo+json")},
             "/api/v1/indicators": {"get": _op("Indicators held", errors=())},
+            "/api/v1/audit": {"get": _op("The audit log (administrators)",
+                                         params=_params("limit", "offset"),
+                                         errors=("400", "401", "403"))},
+            "/api/v1/audit.csv": {"get": _op("The audit log as CSV (administrators)",
+                                             content="text/csv", errors=("401", "403"))},
             "/api/v1/indicators/{code}/map": {"get": _op(
                 "Gmina values of an indicator with mapclassify classes",
                 params=_params("code", "year", "method", "k", "voivodeship"))},
@@ -123,7 +128,14 @@ def document() -> dict:
                 "Partnerships of a voivodeship side by side with the voivodeship and Poland",
                 params=_params("voivodeship_code", "comparison_format"))},
         },
+        "security": [{}, {"cookie": []}, {"token": []}],
         "components": {
+            "securitySchemes": {
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session",
+                           "description": "signed in at /login; unsafe methods also need the"
+                                          " X-CSRF-Token header"},
+                "token": {"type": "http", "scheme": "bearer",
+                          "description": "`partnerstwa users token EMAIL --name N`"}},
             "responses": {"Problem": {"description": "Problem details (RFC 9457)",
                                       "content": {"application/problem+json": {
                                           "schema": ref("Problem")}}}},

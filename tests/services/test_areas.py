@@ -148,7 +148,8 @@ def test_two_concurrent_edits_one_conflict_nothing_lost(reference_engine, partne
     assert outcomes[loser].details == {"current_version": 2, "your_version": 1}
     log = area_history(reference_engine, area["id"])
     assert [(h["version"], h["outcome"], h["author"]) for h in log] == [
-        (1, "accepted", ""), (2, "accepted", winner), (None, "conflict", loser)]
+        (1, "accepted", "system (command line)"), (2, "accepted", winner),
+        (None, "conflict", loser)]
     assert log[2]["data"]["name"] == {"anna": "Puszcza Białowieska",
                                       "jan": "Obszar Puszczy"}[loser]
     restored = restore_area(reference_engine, area["id"], 1, 2, author="anna")

@@ -21,8 +21,11 @@ def app(reference_db_url):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(app, accounts):
+    """An expert of P01-P03, signed in (most API tests act as one)."""
+    client = app.test_client()
+    sign_in(client, "expert@test.pl")
+    return client
 
 
 def serve(app):
@@ -61,3 +64,58 @@ def page(browser):
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+PASSWORD = "hasło-testowe-123"
+USERS = {
+    "admin@test.pl": ("admin", None, ()),
+    "expert@test.pl": ("expert", None, ("P01", "P02", "P03")),
+    "expert2@test.pl": ("expert", None, ("P04",)),
+    "marshal20@test.pl": ("marshal_office", "20", ()),
+    "marshal12@test.pl": ("marshal_office", "12", ()),
+    "ministry@test.pl": ("ministry", None, ()),
+}
+
+
+@pytest.fixture(scope="session")
+def accounts(reference_engine, partnerships_loaded):
+    from services.accounts import add_user, assign
+
+    for email, (role, voivodeship, partnerships) in USERS.items():
+        add_user(reference_engine, email, PASSWORD, role, voivodeship=voivodeship)
+        for pid in partnerships:
+            assign(reference_engine, email, pid)
+    return USERS
+
+
+def sign_in(client, email: str) -> None:
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": email, "password": PASSWORD,
+                                           "csrf_token": token, "next": "/"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"',
+                     client.get("/").get_data(as_text=True)).group(1)
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = csrf
+
+
+@pytest.fixture
+def anonymous(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def expert(app, accounts):
+    client = app.test_client()
+    sign_in(client, "expert@test.pl")
+    return client
+
+
+def browser_sign_in(page, live_url, email="expert@test.pl"):
+    page.goto(live_url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(live_url + "/", timeout=15_000)

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from services.analysis import run_analysis
+from tests.web.conftest import browser_sign_in
 
 pytestmark = pytest.mark.browser
 WAIT = 30_000
@@ -80,12 +81,14 @@ def test_overview_choropleth_legend_repaint_card_and_lisa(page, live_url, lisa_r
 
 
 def open_workspace(page, live_url, pid):
+    if "/login" not in page.url and not page.context.cookies():
+        browser_sign_in(page, live_url)
     page.goto(f"{live_url}/partnerships/{pid}")
     page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
 
 
 def test_expert_makes_an_area_of_three_gminas_and_sees_it_after_reload(page, live_url,
-                                                                        partnerships_loaded):
+                                                                        partnerships_loaded, accounts):
     open_workspace(page, live_url, "P02")
     areas_before = int(page.evaluate("document.body.dataset.areas"))
     page.click("button[data-tab=areas]")
@@ -112,7 +115,7 @@ def map_point(page, lon, lat):
     return box["x"] + point["x"], box["y"] + point["y"]
 
 
-def test_expert_draws_an_area(page, live_url, partnerships_loaded):
+def test_expert_draws_an_area(page, live_url, partnerships_loaded, accounts):
     open_workspace(page, live_url, "P02")
     before = int(page.evaluate("document.body.dataset.areas"))
     page.click("button[data-tab=areas]")
@@ -130,7 +133,7 @@ def test_expert_draws_an_area(page, live_url, partnerships_loaded):
     only_local(page, live_url)
 
 
-def test_expert_places_a_point_project_and_exports_a_shapefile(page, live_url,
+def test_expert_places_a_point_project_and_exports_a_shapefile(page, live_url, accounts,
                                                                partnerships_loaded, tmp_path):
     open_workspace(page, live_url, "P03")
     before = int(page.evaluate("document.body.dataset.projects"))
@@ -158,7 +161,7 @@ def test_expert_places_a_point_project_and_exports_a_shapefile(page, live_url,
 
 
 def test_second_browser_saving_a_stale_version_sees_the_conflict(browser, live_url,
-                                                                 reference_engine,
+                                                                 reference_engine, accounts,
                                                                  partnerships_loaded):
     from services.areas import create_area
 
@@ -190,7 +193,8 @@ def test_second_browser_saving_a_stale_version_sees_the_conflict(browser, live_u
 
 
 def test_comparison_lists_the_three_podlaskie_partnerships(page, live_url, partnerships_loaded,
-                                                          unemployment_rate):
+                                                          unemployment_rate, accounts):
+    browser_sign_in(page, live_url, "marshal20@test.pl")
     page.goto(live_url + "/comparison/20")
     page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
     rows = page.locator("#comparison-table tr.partnership")
@@ -209,7 +213,7 @@ def test_comparison_lists_the_three_podlaskie_partnerships(page, live_url, partn
     only_local(page, live_url)
 
 
-def test_a_failed_save_keeps_what_was_typed(page, live_url, partnerships_loaded):
+def test_a_failed_save_keeps_what_was_typed(page, live_url, partnerships_loaded, accounts):
     open_workspace(page, live_url, "P03")
     page.click("button[data-tab=areas]")
     page.click("#area-by-gminas")

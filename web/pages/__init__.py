@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, g, render_template, url_for
 
+from services.access import readable_voivodeship
 from services.analysis import list_runs
 from services.db import database_errors
 from services.errors import NotFound
@@ -37,7 +38,7 @@ def overview():
     indicators = [i for i in list_indicators(engine) if i["gminas"]]
     codes = [i["code"] for i in indicators]
     default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in codes else (codes[0] if codes else "")
-    runs = [r for r in list_runs(engine, limit=200) if r["kind"] == "lisa"]
+    runs = [r for r in list_runs(engine, limit=200, actor=g.principal) if r["kind"] == "lisa"]
     fmap = base_map(_static, basemap_url=settings.basemap_url)
     return render_template("pages/overview.html", map=render_parts(fmap),
                            gminas=status["gmina"]["units"], indicators=indicators,
@@ -48,15 +49,16 @@ def overview():
 @bp.get("/partnerships")
 def partnerships():
     return render_template("pages/partnerships.html",
-                           partnerships=list_partnerships(get_engine_for(current_app)))
+                           partnerships=list_partnerships(get_engine_for(current_app),
+                                                          actor=g.principal))
 
 
 @bp.get("/partnerships/<pid>")
 def workspace(pid: str):
     engine = get_engine_for(current_app)
     settings = current_app.config["SETTINGS"]
-    partnership = get_partnership(engine, pid)
-    runs = [r for r in list_runs(engine, limit=200)
+    partnership = get_partnership(engine, pid, actor=g.principal)
+    runs = [r for r in list_runs(engine, limit=200, actor=g.principal)
             if r["kind"] == "regions" and r["scope"] in (f"partnership:{pid}",
                                                           *[f"voivodeship:{v}" for v in
                                                             partnership["voivodeships"]])]
@@ -70,6 +72,7 @@ def comparison(voivodeship: str):
     voivodeships = {v["teryt"]: v["name"] for v in _voivodeships()}
     if voivodeship not in voivodeships:
         raise NotFound(f"no voivodeship {voivodeship!r}")
+    readable_voivodeship(g.principal, voivodeship)
     settings = current_app.config["SETTINGS"]
     dmap = dual_map(_static, basemap_url=settings.basemap_url)
     indicators = [i for i in list_indicators(get_engine_for(current_app)) if i["gminas"]]

@@ -50,9 +50,18 @@
       delete opts.json;
     }
     opts.headers.Accept = "application/json";
+    if (opts.method && opts.method !== "GET") {
+      opts.headers["X-CSRF-Token"] = document.querySelector("meta[name=csrf-token]").content;
+    }
     return fetch(url, opts).then(function (response) {
       if (response.status === 204) { return null; }
       return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.status === 401) {
+          var lost = new Error(t("Your session has ended: sign in again in another tab; what you entered is kept here"));
+          lost.status = 401;
+          lost.body = body;
+          throw lost;
+        }
         if (!response.ok) {
           var error = new Error(body.detail || response.statusText);
           error.status = response.status;

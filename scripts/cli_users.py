@@ -1,0 +1,91 @@
+"""`partnerstwa users ...`: accounts, roles, assignments, API tokens (acts as the system)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from scripts.common import engine
+
+
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        from services.errors import BadRequest
+
+        raise BadRequest("the two passwords differ")
+    return first
+
+
+def cmd_add(args) -> int:
+    from services.accounts import add_user
+
+    user = add_user(engine(), args.email, _password(args), args.role, name=args.name or "",
+                    voivodeship=args.voivodeship)
+    print(f"user {user['email']} ({user['role']}) added")
+    return 0
+
+
+def cmd_set_role(args) -> int:
+    from services.accounts import set_role
+
+    set_role(engine(), args.email, args.role, voivodeship=args.voivodeship)
+    print(f"{args.email} is now {args.role}")
+    return 0
+
+
+def cmd_assign(args) -> int:
+    from services.accounts import assign
+
+    assign(engine(), args.email, args.partnership, remove=args.remove)
+    print(f"{args.email} {'no longer advises' if args.remove else 'advises'} {args.partnership}")
+    return 0
+
+
+def cmd_disable(args) -> int:
+    from services.accounts import disable
+
+    disable(engine(), args.email)
+    print(f"{args.email} disabled; its API tokens revoked")
+    return 0
+
+
+def cmd_token(args) -> int:
+    from services.accounts import create_token
+
+    print(create_token(engine(), args.email, args.name))
+    print("(shown once: only its hash is kept)", file=sys.stderr)
+    return 0
+
+
+def register(sub) -> None:
+    users = sub.add_parser("users", help="accounts, roles and API tokens")
+    usub = users.add_subparsers(dest="what", required=True)
+    add = usub.add_parser("add", help="add an account")
+    add.add_argument("email")
+    add.add_argument("--role", required=True,
+                     choices=("admin", "expert", "marshal_office", "ministry"))
+    add.add_argument("--voivodeship", help="TT, for a marshal office")
+    add.add_argument("--name")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input (for scripts)")
+    add.set_defaults(func=cmd_add)
+    role = usub.add_parser("set-role", help="change an account's role")
+    role.add_argument("email")
+    role.add_argument("role", choices=("admin", "expert", "marshal_office", "ministry"))
+    role.add_argument("--voivodeship")
+    role.set_defaults(func=cmd_set_role)
+    assign = usub.add_parser("assign", help="let an expert work on a partnership")
+    assign.add_argument("email")
+    assign.add_argument("partnership")
+    assign.add_argument("--remove", action="store_true")
+    assign.set_defaults(func=cmd_assign)
+    disable = usub.add_parser("disable", help="disable an account and revoke its tokens")
+    disable.add_argument("email")
+    disable.set_defaults(func=cmd_disable)
+    token = usub.add_parser("token", help="create an API token for scripts")
+    token.add_argument("email")
+    token.add_argument("--name", required=True)
+    token.set_defaults(func=cmd_token)

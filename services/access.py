@@ -1,0 +1,113 @@
+"""Who may see and change what. Every service that reads or writes working data asks here.
+
+Roles: administrator (accounts and the audit log), expert (changes the partnerships assigned
+to them), marshal office (reads the partnerships of its voivodeship), ministry (reads all).
+Anonymous visitors see only the public overview. The command line acts as ``SYSTEM``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from services.errors import PartnerstwaError
+
+ROLES = ("admin", "expert", "marshal_office", "ministry")
+
+
+class Unauthenticated(PartnerstwaError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(PartnerstwaError):
+    status = 403
+    code = "forbidden"
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int | None
+    email: str
+    role: str  # one of ROLES, 'system' or 'anonymous'
+    voivodeship: str | None = None
+    partnerships: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def label(self) -> str:
+        return self.email
+
+    @property
+    def authenticated(self) -> bool:
+        return self.role != "anonymous"
+
+
+SYSTEM = Principal(None, "system (command line)", "system")
+ANONYMOUS = Principal(None, "anonymous", "anonymous")
+
+
+def require_login(actor: Principal) -> None:
+    if not actor.authenticated:
+        raise Unauthenticated("sign in to see the partnerships' working documents")
+
+
+def can_read_all(actor: Principal) -> bool:
+    return actor.role in ("system", "admin", "ministry")
+
+
+def readable_filter(actor: Principal, column: str = "p.id") -> tuple[str, dict]:
+    """A SQL condition on a partnership id column limiting rows to what ``actor`` may read."""
+    require_login(actor)
+    if can_read_all(actor):
+        return "TRUE", {}
+    if actor.role == "marshal_office":
+        return (f"{column} IN (SELECT id FROM partnership WHERE :acc_voiv = ANY(voivodeships))",
+                {"acc_voiv": actor.voivodeship})
+    return f"{column} = ANY(:acc_pids)", {"acc_pids": sorted(actor.partnerships)}
+
+
+def require_read(conn, actor: Principal, partnership_id: str) -> None:
+    """Reading a partnership's working data; unknown and hidden look the same (404)."""
+    from services.errors import NotFound
+
+    condition, params = readable_filter(actor, "id")
+    found = conn.execute(sa.text(f"SELECT 1 FROM partnership WHERE id = :pid AND {condition}"),
+                         {"pid": partnership_id, **params}).first()
+    if not found:
+        raise NotFound(f"no partnership {partnership_id!r}")
+
+
+def require_write(conn, actor: Principal, partnership_id: str) -> None:
+    """Changing a partnership's areas and projects: its experts only (and the command line)."""
+    require_read(conn, actor, partnership_id)
+    if actor.role == "system":
+        return
+    if actor.role != "expert" or partnership_id not in actor.partnerships:
+        raise Forbidden(f"you may read partnership {partnership_id} but not change it")
+
+
+def require_role(actor: Principal, *roles: str) -> None:
+    require_login(actor)
+    if actor.role not in (*roles, "system"):
+        raise Forbidden("this needs the role " + " or ".join(roles))
+
+
+def readable_voivodeship(actor: Principal, voivodeship: str) -> None:
+    require_login(actor)
+    if actor.role == "marshal_office" and actor.voivodeship != voivodeship:
+        raise Forbidden(f"your office sees voivodeship {actor.voivodeship}, not {voivodeship}")
+
+
+def audit(conn, actor: Principal, action: str, kind: str, object_id, before=None,
+          after=None) -> None:
+    import json
+
+    conn.execute(sa.text(
+        "INSERT INTO audit_log (actor, action, object_kind, object_id, before, after)"
+        " VALUES (:actor, :action, :kind, :id, CAST(:before AS jsonb), CAST(:after AS jsonb))"),
+        {"actor": actor.label, "action": action, "kind": kind, "id": str(object_id),
+         "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None
+         else None,
+         "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None
+         else None})

@@ -1,0 +1,198 @@
+"""Accounts: users with roles and assignments, password sign-in (argon2) with a limit on
+failed attempts, API tokens for scripts, and the audit log's reading side."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from services.access import ROLES, SYSTEM, Principal, Unauthenticated, audit, require_role
+from services.db import database_errors
+from services.errors import BadRequest, InvalidInput, NotFound, PartnerstwaError
+
+HASHER = PasswordHasher()
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+FAILURE_WINDOW = "15 minutes"
+# A real hash to verify against when the account does not exist, so that the answer takes
+# the same time either way.
+_DUMMY_HASH = HASHER.hash("no such account, but the same amount of work")
+
+
+class TooManyAttempts(PartnerstwaError):
+    status = 429
+    code = "too_many_attempts"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(conn, email: str) -> dict:
+    row = conn.execute(sa.text("SELECT * FROM app_user WHERE email = lower(:e)"),
+                       {"e": email}).mappings().first()
+    if row is None:
+        raise NotFound(f"no user {email!r}")
+    return dict(row)
+
+
+def _principal(conn, row: dict) -> Principal:
+    pids = conn.execute(sa.text(
+        "SELECT partnership_id FROM user_partnership WHERE user_id = :u"),
+        {"u": row["id"]}).scalars().all()
+    return Principal(row["id"], row["email"], row["role"], row["voivodeship"], frozenset(pids))
+
+
+def add_user(engine: sa.Engine, email: str, password: str, role: str, *, name: str = "",
+             voivodeship: str | None = None, actor: Principal = SYSTEM) -> dict:
+    require_role(actor, "admin")
+    if role not in ROLES:
+        raise BadRequest(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise BadRequest(f"the password needs at least {MIN_PASSWORD} characters")
+    if role == "marshal_office" and not voivodeship:
+        raise BadRequest("a marshal office account needs --voivodeship TT")
+    with database_errors(), engine.begin() as conn:
+        if conn.execute(sa.text("SELECT 1 FROM app_user WHERE email = lower(:e)"),
+                        {"e": email}).first():
+            raise InvalidInput(f"user {email!r} exists already")
+        user_id = conn.execute(sa.text(
+            "INSERT INTO app_user (email, name, password_hash, role, voivodeship)"
+            " VALUES (lower(:e), :n, :h, :r, :v) RETURNING id"),
+            {"e": email, "n": name, "h": HASHER.hash(password), "r": role,
+             "v": voivodeship}).scalar_one()
+        audit(conn, actor, "create", "user", email, None,
+              {"role": role, "voivodeship": voivodeship})
+    return {"id": user_id, "email": email.lower(), "role": role}
+
+
+def set_role(engine: sa.Engine, email: str, role: str, *, voivodeship: str | None = None,
+             actor: Principal = SYSTEM) -> None:
+    require_role(actor, "admin")
+    if role not in ROLES:
+        raise BadRequest(f"role must be one of {', '.join(ROLES)}")
+    with database_errors(), engine.begin() as conn:
+        user = _user(conn, email)
+        conn.execute(sa.text("UPDATE app_user SET role = :r, voivodeship = :v WHERE id = :id"),
+                     {"r": role, "v": voivodeship or user["voivodeship"], "id": user["id"]})
+        audit(conn, actor, "set-role", "user", user["email"],
+              {"role": user["role"], "voivodeship": user["voivodeship"]},
+              {"role": role, "voivodeship": voivodeship or user["voivodeship"]})
+
+
+def assign(engine: sa.Engine, email: str, partnership_id: str, *, remove: bool = False,
+           actor: Principal = SYSTEM) -> None:
+    require_role(actor, "admin")
+    with database_errors(), engine.begin() as conn:
+        user = _user(conn, email)
+        if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
+                            {"p": partnership_id}).first():
+            raise NotFound(f"no partnership {partnership_id!r}")
+        if remove:
+            conn.execute(sa.text("DELETE FROM user_partnership WHERE user_id = :u AND"
+                                 " partnership_id = :p"), {"u": user["id"], "p": partnership_id})
+        else:
+            conn.execute(sa.text("INSERT INTO user_partnership VALUES (:u, :p)"
+                                 " ON CONFLICT DO NOTHING"), {"u": user["id"], "p": partnership_id})
+        audit(conn, actor, "unassign" if remove else "assign", "user", user["email"], None,
+              {"partnership": partnership_id})
+
+
+def disable(engine: sa.Engine, email: str, *, actor: Principal = SYSTEM) -> None:
+    require_role(actor, "admin")
+    with database_errors(), engine.begin() as conn:
+        user = _user(conn, email)
+        conn.execute(sa.text("UPDATE app_user SET disabled = true WHERE id = :id"),
+                     {"id": user["id"]})
+        conn.execute(sa.text("UPDATE api_token SET revoked = true WHERE user_id = :id"),
+                     {"id": user["id"]})
+        audit(conn, actor, "disable", "user", user["email"], {"disabled": user["disabled"]},
+              {"disabled": True})
+
+
+def create_token(engine: sa.Engine, email: str, name: str, *,
+                 actor: Principal = SYSTEM) -> str:
+    """A new API token; only its hash is stored, so this is the only time it is shown."""
+    require_role(actor, "admin")
+    token = "pt_" + secrets.token_urlsafe(32)
+    with database_errors(), engine.begin() as conn:
+        user = _user(conn, email)
+        conn.execute(sa.text("INSERT INTO api_token (user_id, name, token_hash)"
+                             " VALUES (:u, :n, :h)"),
+                     {"u": user["id"], "n": name, "h": _token_hash(token)})
+        audit(conn, actor, "create-token", "user", user["email"], None, {"name": name})
+    return token
+
+
+def sign_in(engine: sa.Engine, email: str, password: str, address: str) -> Principal:
+    """Check a password; five failures within 15 minutes block the account for that time."""
+    email = (email or "").strip().lower()
+    with database_errors(), engine.begin() as conn:
+        failures = conn.execute(sa.text(
+            "SELECT count(*) FROM login_attempt WHERE email = :e AND NOT succeeded"
+            f" AND at > now() - interval '{FAILURE_WINDOW}'"), {"e": email}).scalar_one()
+        if failures >= MAX_FAILURES:
+            raise TooManyAttempts("too many failed sign-ins for this account; try again in"
+                                  " 15 minutes")
+        row = conn.execute(sa.text("SELECT * FROM app_user WHERE email = :e"),
+                           {"e": email}).mappings().first()
+        try:
+            HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
+            ok = row is not None and not row["disabled"]
+        except (VerificationError, InvalidHashError):
+            ok = False
+        conn.execute(sa.text("INSERT INTO login_attempt (email, address, succeeded)"
+                             " VALUES (:e, :a, :s)"), {"e": email, "a": address, "s": ok})
+        if not ok:
+            failed = Unauthenticated("wrong e-mail or password")
+        else:
+            return _principal(conn, dict(row))
+    raise failed
+
+
+def principal_for_user(engine: sa.Engine, user_id: int) -> Principal | None:
+    with database_errors(), engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT * FROM app_user WHERE id = :id AND NOT disabled"),
+                           {"id": user_id}).mappings().first()
+        return _principal(conn, dict(row)) if row else None
+
+
+def principal_for_token(engine: sa.Engine, token: str) -> Principal:
+    with database_errors(), engine.begin() as conn:
+        row = conn.execute(sa.text(
+            "UPDATE api_token t SET last_used_at = now() FROM app_user u"
+            " WHERE t.token_hash = :h AND NOT t.revoked AND u.id = t.user_id AND NOT u.disabled"
+            " RETURNING u.*"), {"h": _token_hash(token)}).mappings().first()
+        if row is None:
+            raise Unauthenticated("the API token is unknown or revoked")
+        return _principal(conn, dict(row))
+
+
+def audit_entries(engine: sa.Engine, actor: Principal, *, limit: int = 200,
+                  offset: int = 0) -> list[dict]:
+    require_role(actor, "admin")
+    with database_errors(), engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT id, at, actor, action, object_kind, object_id, before, after FROM audit_log"
+            " ORDER BY id DESC LIMIT :l OFFSET :o"), {"l": limit, "o": offset}).mappings().all()
+    return [{**dict(r), "at": r["at"].isoformat()} for r in rows]
+
+
+def audit_csv(engine: sa.Engine, actor: Principal) -> str:
+    require_role(actor, "admin")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "actor", "action", "object_kind", "object_id", "before",
+                     "after"])
+    with database_errors(), engine.connect() as conn:
+        for row in conn.execute(sa.text(
+                "SELECT id, at, actor, action, object_kind, object_id, before::text,"
+                " after::text FROM audit_log ORDER BY id")):
+            writer.writerow(list(row))
+    return out.getvalue()
