@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from web import auth, errors, i18n
+    from web import auth, errors, i18n, security
     from web.admin import bp as admin_bp
     from web.analysis import bp as analysis_bp
     from web.api_files import bp as files_bp
@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     Compress(app)
     errors.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)

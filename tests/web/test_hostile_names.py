@@ -23,7 +23,7 @@ def test_a_gmina_name_with_markup_is_shown_as_text(fresh_db_url, boundaries_dir,
                     as_of="2020-01-01")
     server, url = serve(create_app({"DATABASE_URL": fresh_db_url}))
     try:
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url + "/")

@@ -169,7 +169,7 @@ def test_second_browser_saving_a_stale_version_sees_the_conflict(browser, live_u
                                                  "gminas": ["2013042", "2013052"]})
     pages = []
     for _ in range(2):
-        context = browser.new_context()
+        context = browser.new_context(bypass_csp=True)
         page = context.new_page()
         open_workspace(page, live_url, "P01")
         page.click("button[data-tab=areas]")
