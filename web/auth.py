@@ -66,7 +66,10 @@ def init_app(app: Flask) -> None:
                 session.clear()
             else:
                 g.principal = principal
-        if request.method in UNSAFE and request.endpoint != "auth.login":
+        # Cookies ride along with forged cross-site requests: a signed-in session must prove
+        # the request came from our page. Without a session there is nothing to abuse.
+        if (request.method in UNSAFE and request.endpoint != "auth.login"
+                and g.principal.authenticated):
             sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 raise CsrfFailed("the form or request lacks a valid CSRF token; reload the page")

@@ -1,0 +1,195 @@
+"""Role x action x scope over the API and the pages: every forbidden cell is 401/403/404 and
+changes nothing; every allowed cell works."""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import object_counts
+from tests.web.conftest import PASSWORD, sign_in
+
+ROLES = ("anonymous", "admin", "expert", "expert2", "marshal20", "marshal12", "ministry")
+EMAILS = {"admin": "admin@test.pl", "expert": "expert@test.pl", "expert2": "expert2@test.pl",
+          "marshal20": "marshal20@test.pl", "marshal12": "marshal12@test.pl",
+          "ministry": "ministry@test.pl"}
+# Who reads P01 (podlaskie, advised by 'expert') and who changes it.
+READS_P01 = {"admin", "expert", "marshal20", "ministry"}
+WRITES_P01 = {"expert"}
+
+
+@pytest.fixture(scope="module")
+def clients(app, accounts):
+    out = {"anonymous": app.test_client()}
+    for role, email in EMAILS.items():
+        out[role] = app.test_client()
+        sign_in(out[role], email)
+    return out
+
+
+@pytest.fixture(scope="module")
+def area_p01(reference_engine, partnerships_loaded):
+    from services.areas import create_area
+
+    return create_area(reference_engine, "P01", {"name": "Obszar do macierzy", "kind": "other",
+                                                 "gminas": ["2013062"]})
+
+
+def counts(engine):
+    with engine.connect() as conn:
+        audit = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
+    return {**object_counts(engine), "audit": audit}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_a_partnership_and_its_area_by_id(clients, role, area_p01):
+    client = clients[role]
+    expected = 200 if role in READS_P01 else (401 if role == "anonymous" else 404)
+    assert client.get("/api/v1/partnerships/P01").status_code == expected
+    assert client.get(f"/api/v1/areas/{area_p01['id']}").status_code == expected
+    assert client.get(f"/api/v1/areas/{area_p01['id']}/versions").status_code == expected
+    assert client.get(f"/api/v1/areas/{area_p01['id']}/stats").status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_listings_are_filtered_by_scope(clients, role):
+    response = clients[role].get("/api/v1/partnerships")
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    ids = {p["id"] for p in response.get_json()}
+    expected = {"admin": {"P01", "P02", "P03", "P04", "P05", "P06"},
+                "ministry": {"P01", "P02", "P03", "P04", "P05", "P06"},
+                "expert": {"P01", "P02", "P03"}, "expert2": {"P04"},
+                "marshal20": {"P01", "P02", "P03"}, "marshal12": {"P04"}}[role]
+    assert ids >= expected and ids <= expected | {"X1", "X2"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_changing_an_area_of_p01(clients, role, area_p01, reference_engine):
+    client = clients[role]
+    before = counts(reference_engine)
+    version = reference_engine.connect().execute(sa.text(
+        "SELECT version FROM functional_area WHERE id = :i"), {"i": area_p01["id"]}).scalar_one()
+    response = client.put(f"/api/v1/areas/{area_p01['id']}",
+                          json={"version": version, "name": f"zmiana przez {role}"})
+    created = client.post("/api/v1/partnerships/P01/areas",
+                          json={"name": f"nowy przez {role}", "kind": "other",
+                                "gminas": ["2013072"]})
+    project = client.post("/api/v1/partnerships/P01/projects",
+                          json={"title": f"projekt {role}",
+                                "geometry": {"type": "Point", "coordinates": [22.5, 52.9]}})
+    if role in WRITES_P01:
+        assert (response.status_code, created.status_code, project.status_code) == (200, 201,
+                                                                                     201)
+        after = counts(reference_engine)
+        assert after["audit"] == before["audit"] + 3  # every change is in the audit log
+        return
+    expected = 401 if role == "anonymous" else (403 if role in READS_P01 else 404)
+    assert {response.status_code, created.status_code, project.status_code} == {expected}
+    assert counts(reference_engine) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_exports_and_comparisons_follow_the_scope(clients, role, reference_engine):
+    client = clients[role]
+    export = client.get("/api/v1/exports/partnerships?format=csv")
+    compare = client.get("/api/v1/comparison/20")
+    if role == "anonymous":
+        assert (export.status_code, compare.status_code) == (401, 401)
+        return
+    rows = export.get_data(as_text=True).strip().splitlines()[1:]
+    exported = {r.split(",")[0] for r in rows}
+    if role in ("expert2", "marshal12"):
+        assert exported <= {"P04"} and "P01" not in exported
+    else:
+        assert {"P01", "P02", "P03"} <= exported
+    if role == "marshal12":
+        assert compare.status_code == 403
+    else:
+        assert compare.status_code == 200
+        shown = {u["code"] for u in compare.get_json()["units"] if u["kind"] == "partnership"}
+        assert shown == (set() if role == "expert2" else {"P01", "P02", "P03"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_log_is_for_administrators(clients, role):
+    expected = {"anonymous": 401, "admin": 200}.get(role, 403)
+    assert clients[role].get("/api/v1/audit").status_code == expected
+    assert clients[role].get("/api/v1/audit.csv").status_code == expected
+
+
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("expert2", 404),
+                                              ("marshal20", 200), ("expert", 200)])
+def test_workspace_page(clients, role, status):
+    response = clients[role].get("/partnerships/P01")
+    assert response.status_code == status
+    if status == 302:
+        assert "/login?next=/partnerships/P01" in response.headers["Location"]
+
+
+def test_csrf_is_required_for_session_writes_but_not_for_tokens(app, accounts,
+                                                               reference_engine):
+    from services.accounts import create_token
+
+    client = app.test_client()
+    sign_in(client, "expert@test.pl")
+    del client.environ_base["HTTP_X_CSRF_TOKEN"]
+    before = counts(reference_engine)
+    refused = client.post("/api/v1/partnerships/P01/areas",
+                          json={"name": "bez CSRF", "kind": "other", "gminas": ["2013082"]})
+    assert refused.status_code == 403 and refused.get_json()["code"] == "csrf_failed"
+    assert counts(reference_engine) == before
+    token = create_token(reference_engine, "expert@test.pl", "skrypt")
+    scripted = app.test_client().post(
+        "/api/v1/partnerships/P01/areas", headers={"Authorization": f"Bearer {token}"},
+        json={"name": "ze skryptu", "kind": "other", "gminas": ["2013082"]})
+    assert scripted.status_code == 201
+    wrong = app.test_client().get("/api/v1/partnerships/P01",
+                                  headers={"Authorization": "Bearer pt_nonsense"})
+    assert wrong.status_code == 401
+
+
+def test_sign_in_is_rate_limited(app, reference_engine):
+    from services.accounts import add_user
+
+    add_user(reference_engine, "limit@test.pl", PASSWORD, "ministry")
+    client = app.test_client()
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/login").get_data(as_text=True)).group(1)
+    for _ in range(5):
+        bad = client.post("/login", data={"email": "limit@test.pl", "password": "zle-haslo",
+                                          "csrf_token": token})
+        assert bad.status_code == 401 and "błędny e-mail lub hasło" in bad.get_data(as_text=True)
+    blocked = client.post("/login", data={"email": "limit@test.pl", "password": PASSWORD,
+                                          "csrf_token": token})
+    assert blocked.status_code == 429
+
+
+def test_disabling_ends_sessions_and_tokens(app, reference_engine):
+    from services.accounts import add_user, create_token, disable
+
+    add_user(reference_engine, "leaving@test.pl", PASSWORD, "ministry")
+    token = create_token(reference_engine, "leaving@test.pl", "stary")
+    client = app.test_client()
+    sign_in(client, "leaving@test.pl")
+    assert client.get("/api/v1/partnerships").status_code == 200
+    disable(reference_engine, "leaving@test.pl")
+    assert client.get("/api/v1/partnerships").status_code == 401
+    assert app.test_client().get("/api/v1/partnerships", headers={
+        "Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_audit_log_records_and_cannot_be_rewritten(clients, reference_engine):
+    entries = clients["admin"].get("/api/v1/audit?limit=500").get_json()
+    assert any(e["action"] == "create" and e["object_kind"] == "user" for e in entries)
+    csv_text = clients["admin"].get("/api/v1/audit.csv").get_data(as_text=True)
+    assert csv_text.startswith("id,at,actor,action,object_kind,object_id,before,after")
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with reference_engine.begin() as conn:
+            conn.execute(sa.text("UPDATE audit_log SET actor = 'nobody'"))
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with reference_engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM audit_log"))
+    page = clients["admin"].get("/admin/audit").get_data(as_text=True)
+    assert "Dziennik zmian" in page
