@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
+from psycopg import DataError as PsycopgDataError
 from psycopg.errors import UndefinedTable
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 
 from services.config import normalise_database_url
 from services.errors import DatabaseUnavailable
@@ -135,6 +136,12 @@ def database_errors():
             "the database is unavailable or the statement timed out; try again"
             f" ({type(exc.orig).__name__ if exc.orig else 'OperationalError'})"
         ) from exc
+    except (DataError, PsycopgDataError) as exc:
+        # Values PostgreSQL cannot hold (a NUL byte in text, a number out of range).
+        from services.errors import InvalidInput
+
+        raise InvalidInput("a value cannot be stored: it holds a character or a number the"
+                           " database refuses") from exc
     except ProgrammingError as exc:
         if isinstance(exc.orig, UndefinedTable):
             raise DatabaseUnavailable(

@@ -146,6 +146,16 @@ def update_partnership(engine: sa.Engine, pid: str, data: dict, *,
             {"id": pid}).mappings().first()
         if current is None:
             raise NotFound(f"no partnership {pid!r}")
+        unknown = sorted(set(data) - {"name", "status", "members"})
+        if unknown:
+            raise BadRequest(f"cannot change {', '.join(unknown)}; fields: name, status, members")
+        if not isinstance(data.get("name", ""), str) or not isinstance(data.get("status", ""),
+                                                                        str):
+            raise BadRequest("name and status must be text")
+        if "members" in data and not (isinstance(data["members"], list) and all(
+                isinstance(m, dict) and isinstance(m.get("teryt"), str)
+                and isinstance(m.get("member_kind"), str) for m in data["members"])):
+            raise BadRequest("members must be a list of {teryt, member_kind, role}")
         status = data.get("status", current["status"])
         if status not in STATUSES:
             raise BadRequest(f"status must be one of {', '.join(STATUSES)}")

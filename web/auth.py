@@ -52,6 +52,10 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def identify():
         g.principal = ANONYMOUS
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            from services.errors import BadRequest
+
+            raise BadRequest("the request holds a NUL character")
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             g.principal = accounts.principal_for_token(get_engine_for(current_app),

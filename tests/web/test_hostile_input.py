@@ -1,0 +1,153 @@
+"""A corpus of hostile input: no 5xx, nothing executed, nothing changed."""
+
+import io
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import object_counts
+from tests.web.conftest import browser_sign_in
+
+NASTY = ["'; DROP TABLE gmina; --", "1 OR 1=1", "\" OR \"\"=\"", "%' --", "../../etc/passwd",
+         "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\u0000", "😀" * 50,
+         "9" * 400, "-1", "1e309", "null", "{}", "[]", "%00", "\\x27"]
+
+GET_TEMPLATES = [
+    "/api/v1/units/{v}", "/api/v1/units/gmina?voivodeship={v}", "/api/v1/units/gmina?limit={v}",
+    "/api/v1/units/gmina?tolerance={v}", "/api/v1/layers/{v}", "/api/v1/layers/gmina?zoom={v}",
+    "/api/v1/indicators/{v}/map", "/api/v1/indicators/unemployed/map?year={v}",
+    "/api/v1/indicators/unemployed/map?method={v}", "/api/v1/indicators/unemployed/map?k={v}",
+    "/api/v1/units/gmina/{v}/card", "/api/v1/analysis/runs/{v}",
+    "/api/v1/analysis/runs?limit={v}", "/api/v1/partnerships/{v}",
+    "/api/v1/partnerships?voivodeship={v}", "/api/v1/partnerships/{v}/areas",
+    "/api/v1/areas/{v}", "/api/v1/projects?partnership={v}", "/api/v1/projects?offset={v}",
+    "/api/v1/projects?funding_source={v}", "/api/v1/exports/{v}",
+    "/api/v1/exports/projects?format={v}", "/api/v1/exports/projects?partnership={v}&format=csv",
+    "/api/v1/comparison/{v}", "/api/v1/partnerships.geojson?voivodeship={v}",
+    "/partnerships/{v}", "/comparison/{v}", "/login?next={v}", "/?lang={v}",
+]
+
+
+def unchanged(engine):
+    with engine.connect() as conn:
+        return (object_counts(engine),
+                conn.execute(sa.text("SELECT count(*) FROM gmina")).scalar_one())
+
+
+def test_query_and_path_parameters(client, reference_engine):
+    from urllib.parse import quote
+
+    before = unchanged(reference_engine)
+    for template in GET_TEMPLATES:
+        for value in NASTY:
+            url = template.format(v=quote(value, safe=""))
+            response = client.get(url)
+            assert response.status_code < 500, (url, response.status_code)
+            body = response.get_data(as_text=True)
+            assert "Traceback" not in body and "postgresql" not in body.lower(), url
+    assert unchanged(reference_engine) == before
+
+
+BAD_BODIES = [
+    b"{", b"[]", b"null", b"\"text\"", b"{\"name\": 5, \"kind\": []}",
+    b"{\"name\": \"x\", \"kind\": \"other\", \"geometry\": {\"type\": \"Polygon\"}}",
+    b"{\"name\": \"x\", \"kind\": \"other\", \"geometry\": {\"type\": \"Polygon\", "
+    b"\"coordinates\": [[[1e400, 2], [3, 4]]]}}",
+    b"{\"name\": \"x\", \"kind\": \"other\", \"geometry\": {\"type\": \"GeometryCollection\", "
+    b"\"geometries\": []}}",
+    b"{\"name\": \"x\", \"kind\": \"other\", \"gminas\": \"2013011\"}",
+    b"{\"name\": \"x\", \"kind\": \"other\", \"gminas\": [null, 5]}",
+    b"{\"title\": \"x\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [\"a\", \"b\"]}}",
+    b"{\"title\": \"x\", \"cost_pln\": \"NaN\", \"geometry\": {\"type\": \"Point\", "
+    b"\"coordinates\": [22.5, 52.9]}}",
+    b"{\"title\": \"x\", \"milestones\": [{\"date\": \"never\"}], \"geometry\": "
+    b"{\"type\": \"Point\", \"coordinates\": [22.5, 52.9]}}",
+    b"{\"version\": \"1; DROP TABLE project\", \"name\": \"x\"}",
+]
+
+
+def test_malformed_json_and_geojson(client, reference_engine, partnerships_loaded):
+    from services.areas import create_area
+
+    area = create_area(reference_engine, "P01", {"name": "Cel", "kind": "other",
+                                                 "gminas": ["2013011"]})
+    before = unchanged(reference_engine)
+    targets = [("post", "/api/v1/partnerships/P01/areas"),
+               ("post", "/api/v1/partnerships/P01/projects"),
+               ("put", f"/api/v1/areas/{area['id']}"), ("patch", "/api/v1/partnerships/P01"),
+               ("post", f"/api/v1/areas/{area['id']}/restore")]
+    for method, url in targets:
+        for body in BAD_BODIES:
+            response = getattr(client, method)(url, data=body, content_type="application/json")
+            assert 400 <= response.status_code < 500, (url, body, response.status_code)
+    assert unchanged(reference_engine) == before
+
+
+def zips():
+    slip = io.BytesIO()
+    with zipfile.ZipFile(slip, "w") as zf:
+        zf.writestr("../../../tmp/evil.geojson", "{}")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.geojson", b"0" * (40 * 1024 * 1024))
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(10_050):
+            zf.writestr(f"f{i}.txt", "")
+    return {"slip.zip": slip.getvalue(), "bomb.zip": bomb.getvalue(), "many.zip":
+            many.getvalue(), "broken.zip": slip.getvalue()[:60], "empty.zip": b"",
+            "text.geojson": b"not json at all", "fake.gpkg": b"SQLite format 3\x00junk"}
+
+
+def test_broken_and_malicious_uploads(client, reference_engine, partnerships_loaded):
+    before = unchanged(reference_engine)
+    for name, data in zips().items():
+        response = client.post("/api/v1/partnerships/P01/projects/import",
+                               data={"file": (io.BytesIO(data), name), "preview": "false"},
+                               content_type="multipart/form-data")
+        assert 400 <= response.status_code < 500, (name, response.status_code)
+        assert response.mimetype == "application/problem+json"
+    assert unchanged(reference_engine) == before
+
+
+def test_oversize_bodies(app, accounts, reference_engine):
+    from tests.web.conftest import sign_in
+
+    small = app.test_client()
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    try:
+        sign_in(small, "expert@test.pl")
+        before = unchanged(reference_engine)
+        response = small.post("/api/v1/partnerships/P01/areas",
+                              data=b"{\"name\": \"" + b"x" * 100_000 + b"\"}",
+                              content_type="application/json")
+        assert response.status_code == 413
+        assert unchanged(reference_engine) == before
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 50 * 1024 * 1024
+
+
+@pytest.mark.browser
+def test_markup_in_titles_and_names_is_never_run(page, live_url, accounts, reference_engine):
+    from services.areas import create_area
+    from services.projects import create_project
+
+    title = "<img src=x onerror=\"window.__pwned = 1\"><script>window.__pwned = 2</script>"
+    create_project(reference_engine, "P02", {"title": title, "theme": title,
+                                             "geometry": {"type": "Point",
+                                                          "coordinates": [22.1, 53.4]}})
+    create_area(reference_engine, "P02", {"name": title, "kind": "other",
+                                          "gminas": ["2006062"]})
+    browser_sign_in(page, live_url)
+    page.goto(live_url + "/partnerships/P02")
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
+    page.click("button[data-tab=projects]")
+    assert title in page.locator("#project-list").inner_text()
+    page.click("button[data-tab=areas]")
+    assert title in page.locator("#area-list").inner_text()
+    page.goto(live_url + "/comparison/20")
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#project-list img, #area-list img, script:not([src]):not([nonce])"
+                        ":not([type])").count() == 0
