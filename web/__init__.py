@@ -18,6 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
         from services.config import normalise_database_url
 
         settings = replace(settings, database_url=normalise_database_url(config["DATABASE_URL"]))
+    if config and "STATEMENT_TIMEOUT_MS" in config:
+        from dataclasses import replace
+
+        settings = replace(settings, statement_timeout_ms=int(config["STATEMENT_TIMEOUT_MS"]))
     app.config.from_mapping(
         SETTINGS=settings,
         SECRET_KEY=secret_key(settings),
