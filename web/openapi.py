@@ -120,10 +120,16 @@ def document() -> dict:
                 "responses": {"200": {"description": "Preview"},
                               "201": {"description": "Imported"}, "400": PROBLEM,
                               "404": PROBLEM, "413": PROBLEM, "422": PROBLEM}}},
-            "/api/v1/exports/{what}": {"get": _op(
-                "Download projects, areas or partnerships",
-                params=_params("what", "format", "partnership", "voivodeship"),
-                content="application/octet-stream")},
+            "/api/v1/exports/{what}": {"get": {
+                "summary": "Download projects, areas or partnerships",
+                "parameters": _params("what", "format", "partnership", "voivodeship"),
+                "responses": {
+                    "200": {"description": "The file", "content": {
+                        **{media: {"schema": {"type": "string", "format": "binary"}}
+                           for media in ("application/zip", "application/geopackage+sqlite3",
+                                         "text/csv", "application/octet-stream")},
+                        "application/geo+json": {"schema": {"type": "object"}}}},
+                    "400": PROBLEM, "401": PROBLEM, "404": PROBLEM, "422": PROBLEM}}},
             "/api/v1/comparison/{voivodeship_code}": {"get": _op(
                 "Partnerships of a voivodeship side by side with the voivodeship and Poland",
                 params=_params("voivodeship_code", "comparison_format"))},
