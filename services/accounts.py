@@ -166,11 +166,15 @@ def principal_for_user(engine: sa.Engine, user_id: int) -> Principal | None:
 def principal_for_token(engine: sa.Engine, token: str) -> Principal:
     with database_errors(), engine.begin() as conn:
         row = conn.execute(sa.text(
-            "UPDATE api_token t SET last_used_at = now() FROM app_user u"
-            " WHERE t.token_hash = :h AND NOT t.revoked AND u.id = t.user_id AND NOT u.disabled"
-            " RETURNING u.*"), {"h": _token_hash(token)}).mappings().first()
+            "SELECT u.*, t.id AS token_id, t.last_used_at > now() - interval '1 minute'"
+            " AS recently_used FROM api_token t JOIN app_user u ON u.id = t.user_id"
+            " WHERE t.token_hash = :h AND NOT t.revoked AND NOT u.disabled"),
+            {"h": _token_hash(token)}).mappings().first()
         if row is None:
             raise Unauthenticated("the API token is unknown or revoked")
+        if not row["recently_used"]:  # a write at most once a minute, not on every request
+            conn.execute(sa.text("UPDATE api_token SET last_used_at = now() WHERE id = :i"),
+                         {"i": row["token_id"]})
         return _principal(conn, dict(row))
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from layers.catalogue import VOIVODESHIP_CODES
 from services.access import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.area_stats import aggregate, population_by_gmina
+from services.cache import cached, data_version
 from services.db import database_errors
 from services.errors import BadRequest, NotFound
 
@@ -56,6 +57,16 @@ def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None
     if voivodeship not in VOIVODESHIP_CODES:
         raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
     readable_voivodeship(actor, voivodeship)
+    _, scope = readable_filter(actor, "p.id")
+    key = ("compare", voivodeship, tuple(indicators or ()), run_id,
+           tuple(sorted((k, str(v)) for k, v in scope.items())))
+    with database_errors(), engine.connect() as conn:
+        version = data_version(conn)
+    return cached(key, version, lambda: _compare(engine, voivodeship, indicators, run_id, actor))
+
+
+def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
+             run_id: int | None, actor: Principal) -> dict:
     allowed, allowed_params = readable_filter(actor, "p.id")
     codes = list(indicators or DEFAULT_INDICATORS)
     with database_errors(), engine.connect() as conn:

@@ -151,6 +151,14 @@ def import_indicators(engine: sa.Engine, path: str | Path, fmt: str, *, code: st
 
 def list_indicators(engine: sa.Engine) -> list[dict]:
     """What is held: each indicator with its metadata, years and gminas covered."""
+    from services.cache import cached, data_version
+
+    with database_errors(), engine.connect() as conn:
+        version = data_version(conn)
+    return cached(("indicators",), version, lambda: _list_indicators(engine))
+
+
+def _list_indicators(engine: sa.Engine) -> list[dict]:
     with database_errors(), engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT i.code, i.name_pl, i.name_en, i.unit, i.source, i.source_ref, i.direction,"

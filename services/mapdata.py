@@ -8,6 +8,7 @@ import shapely
 import sqlalchemy as sa
 
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES
+from services.cache import cached, data_version
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from spatial.display import BANDS, simplified_features
@@ -81,6 +82,14 @@ def indicator_map(engine: sa.Engine, code: str, *, year: int | None = None,
                   method: str = "quantiles", k: int = 5,
                   voivodeship: str | None = None) -> dict:
     """Gmina values of an indicator with mapclassify classes, for a choropleth."""
+    with database_errors(), engine.connect() as conn:
+        version = data_version(conn)
+    return cached(("map", code, year, method, k, voivodeship), version,
+                  lambda: _indicator_map(engine, code, year, method, k, voivodeship))
+
+
+def _indicator_map(engine: sa.Engine, code: str, year: int | None, method: str, k: int,
+                   voivodeship: str | None) -> dict:
     if method not in CLASSIFIERS:
         raise BadRequest(f"method must be one of {', '.join(CLASSIFIERS)}")
     if not 2 <= k <= 9:
