@@ -34,18 +34,21 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (gunicorn's workers)."""
+    """Memory of a process and its children (gunicorn's workers), as proportional set size:
+    pages shared between the forked workers are counted once, not once per process."""
     total = 0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             status = (proc / "status").read_text()
-        except OSError:
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if proc.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+                rollup = (proc / "smaps_rollup").read_text()
+                pss = next(line for line in rollup.splitlines() if line.startswith("Pss:"))
+                total += int(pss.split()[1])
+        except (OSError, StopIteration):
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if proc.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
-            total += int(fields.get("VmRSS", "0 kB").split()[0])
     return total / 1024
 
 

@@ -8,22 +8,26 @@ from web import create_app
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
-
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
     def load(self):
-        return create_app()
+        return self.application
+
+    def __init__(self, options: dict):
+        self.options = options
+        self.application = create_app()
+        super().__init__()
 
 
 def run(host: str, port: int, *, workers: int = 2, threads: int = 4, timeout: int = 60) -> None:
-    """Serve until interrupted. Each worker builds its own app after the fork."""
+    """Serve until interrupted. The app is built once and the workers are forked from it;
+    database connections open lazily in each worker."""
     _Gunicorn({
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         "timeout": timeout, "graceful_timeout": 10, "accesslog": "-",
         "worker_class": "gthread",
+        # Import the heavy libraries once, before forking: the workers share those pages.
+        "preload_app": True,
     }).run()
