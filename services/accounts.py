@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -52,6 +53,8 @@ def _principal(conn, row: dict) -> Principal:
 def add_user(engine: sa.Engine, email: str, password: str, role: str, *, name: str = "",
              voivodeship: str | None = None, actor: Principal = SYSTEM) -> dict:
     require_role(actor, "admin")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email or ""):
+        raise BadRequest(f"{email!r} is not an e-mail address")
     if role not in ROLES:
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from services import area_stats, areas, comparison, partnerships, projects
+from services import area_stats, areas, comments, comparison, partnerships, projects
 from web import get_engine_for
 from web.api_common import author, int_arg, json_body, with_version
 
@@ -37,6 +37,16 @@ def get_partnership(pid: str):
 @bp.patch("/partnerships/<pid>")
 def patch_partnership(pid: str):
     return jsonify(partnerships.update_partnership(_engine(), pid, json_body(), actor=g.principal))
+
+
+@bp.get("/partnerships/<pid>/comments")
+def list_comments(pid: str):
+    return jsonify(comments.list_comments(_engine(), pid, actor=g.principal))
+
+
+@bp.post("/partnerships/<pid>/comments")
+def add_comment(pid: str):
+    return jsonify(comments.add_comment(_engine(), pid, json_body(), actor=g.principal)), 201
 
 
 @bp.get("/partnerships/<pid>/areas")

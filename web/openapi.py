@@ -73,6 +73,12 @@ def document() -> dict:
                 "get": _op("A partnership with members", params=_params("pid")),
                 "patch": _op("Change name, status or members", params=_params("pid"),
                              body="PartnershipChange", errors=("400", "404", "422"))},
+            "/api/v1/partnerships/{pid}/comments": {
+                "get": _op("Comments on a partnership", params=_params("pid"),
+                           errors=("401", "404")),
+                "post": _op("Comment (marshal offices, the partnership's experts)",
+                            params=_params("pid"), body="CommentInput", ok="201",
+                            errors=("400", "401", "403", "404"))},
             "/api/v1/partnerships/{pid}/areas": {
                 "get": _op("Functional areas of a partnership", params=_params("pid")),
                 "post": _op("Delineate a functional area", params=_params("pid"),
@@ -256,6 +262,11 @@ def document() -> dict:
                                                   "items": {"type": "integer"}}}},
                 "ProjectChange": {"type": "object", "required": ["version"],
                                   "properties": {"version": version}},
+                "CommentInput": {"type": "object", "required": ["body"], "properties": {
+                    "body": {"type": "string", "minLength": 1, "maxLength": 5000},
+                    "object_kind": {"type": "string", "enum": ["partnership",
+                                                               "functional_area", "project"]},
+                    "object_id": {"type": "string"}}},
                 "Restore": {"type": "object", "required": ["restore", "version"],
                             "properties": {"restore": version, "version": version}},
             },

@@ -17,7 +17,7 @@ def test_init_creates_then_finds_everything(template_url):
         first = init_database(rendered)
         second = init_database(rendered)
         assert first["created"] is True and second["created"] is False
-        assert first["revision"] == second["revision"] == "0005"
+        assert first["revision"] == second["revision"] == "0006"
         with get_engine(rendered).connect() as conn:
             tables = set(conn.execute(sa.text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())

@@ -193,3 +193,38 @@ def test_audit_log_records_and_cannot_be_rewritten(clients, reference_engine):
             conn.execute(sa.text("DELETE FROM audit_log"))
     page = clients["admin"].get("/admin/audit").get_data(as_text=True)
     assert "Dziennik zmian" in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_comments_from_marshal_offices_and_experts(clients, role, reference_engine):
+    before = counts(reference_engine)
+    response = clients[role].post("/api/v1/partnerships/P01/comments",
+                                  json={"body": f"Uwaga od {role}: proszę uzupełnić harmonogram."})
+    allowed = {"expert", "marshal20"}
+    if role in allowed:
+        assert response.status_code == 201
+        listed = clients["ministry"].get("/api/v1/partnerships/P01/comments").get_json()
+        assert any(c["author"] == EMAILS[role] for c in listed)
+        return
+    expected = 401 if role == "anonymous" else (403 if role in READS_P01 else 404)
+    assert response.status_code == expected
+    assert counts(reference_engine) == before
+
+
+def test_users_command_line(reference_db_url, monkeypatch, capsys):
+    import io
+
+    from scripts.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", reference_db_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "cli@test.pl", "--role", "expert", "--password-stdin"]) == 0
+    assert main(["users", "assign", "cli@test.pl", "P05"]) == 0
+    assert main(["users", "token", "cli@test.pl", "--name", "skrypt"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert token.startswith("pt_")
+    assert main(["users", "set-role", "cli@test.pl", "marshal_office", "--voivodeship",
+                 "16"]) == 0
+    assert main(["users", "disable", "cli@test.pl"]) == 0
+    assert main(["users", "add", "zly", "--role", "expert", "--password-stdin"]) == 1
+    assert "partnerstwa: error:" in capsys.readouterr().err

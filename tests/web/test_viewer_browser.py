@@ -240,3 +240,21 @@ def test_a_failed_save_keeps_what_was_typed(page, live_url, partnerships_loaded,
     # The one failed request was ours, on purpose.
     page.console_errors[:] = [e for e in page.console_errors if "ERR_FAILED" not in e]
     only_local(page, live_url)
+
+
+def test_a_marshal_office_reads_and_comments_but_cannot_edit(page, live_url, accounts,
+                                                             partnerships_loaded):
+    browser_sign_in(page, live_url, "marshal20@test.pl")
+    page.goto(f"{live_url}/partnerships/P02")
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
+    page.click("button[data-tab=areas]")
+    assert not page.locator("#area-by-gminas").is_visible()
+    page.click("button[data-tab=projects]")
+    assert not page.locator("button[data-draw=Marker]").is_visible()
+    page.click("button[data-tab=diagnosis]")
+    page.fill("#comment-form [name=body]", "Proszę uzupełnić analizę wykonalności żłobka.")
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_function("document.getElementById('comment-list').children.length > 0",
+                           timeout=WAIT)
+    assert "marshal20@test.pl" in page.locator("#comment-list").inner_text()
+    only_local(page, live_url)

@@ -63,8 +63,12 @@ def workspace(pid: str):
                                                           *[f"voivodeship:{v}" for v in
                                                             partnership["voivodeships"]])]
     fmap = base_map(_static, basemap_url=settings.basemap_url, editing=True)
+    actor = g.principal
+    can_write = actor.role == "expert" and pid in actor.partnerships
+    can_comment = can_write or actor.role == "marshal_office"
     return render_template("pages/workspace.html", map=render_parts(fmap),
-                           partnership=partnership, region_runs=runs)
+                           partnership=partnership, region_runs=runs, can_write=can_write,
+                           can_comment=can_comment)
 
 
 @bp.get("/comparison/<voivodeship>")

@@ -285,6 +285,26 @@
     if (drawn && drawPurpose === "project") { map.removeLayer(drawn); drawn = null; }
   });
 
+  /* Comments */
+  function loadComments() {
+    return P.api("/api/v1/partnerships/" + encodeURIComponent(pid) + "/comments").then(function (items) {
+      var list = document.getElementById("comment-list");
+      list.replaceChildren.apply(list, items.map(function (c) {
+        return el("li", {}, [el("span", {class: "muted", text: c.author + " · " + c.created_at.slice(0, 10) + ": "}), c.body]);
+      }));
+    });
+  }
+  var commentForm = document.getElementById("comment-form");
+  if (commentForm) {
+    var clearCommentDraft = P.keepDraft(commentForm, "partnerstwa:comment:" + pid);
+    commentForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      P.api("/api/v1/partnerships/" + encodeURIComponent(pid) + "/comments", {method: "POST", json: {body: commentForm.elements.body.value}})
+        .then(function () { clearCommentDraft(); commentForm.reset(); P.message(t("Saved"), "ok"); return loadComments(); })
+        .catch(failed);
+    });
+  }
+
   P.whenMap(function (maps) {
     map = maps[0];
     map.invalidateSize();  // the grid sized the container after Leaflet measured it
@@ -306,7 +326,7 @@
       partnership = data;
       var outline = L.geoJSON(data.geometry, {style: {color: "#1b1b1b", weight: 3, fill: false}, interactive: false}).addTo(map);
       map.fitBounds(outline.getBounds(), {padding: [20, 20]});
-      return Promise.all([loadGminas(), loadAreas(), loadProjects(), loadIndicators(), loadRun()]);
+      return Promise.all([loadGminas(), loadAreas(), loadProjects(), loadIndicators(), loadRun(), loadComments()]);
     }).catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
     if (areaForm.dataset.restored === "1" || projectForm.dataset.restored === "1") {
       P.message(t("Restored a draft you had not saved"), "info");
