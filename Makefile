@@ -50,6 +50,8 @@ bench: venv
 	$(BIN)/python bench/export.py
 	scripts/provision_system.sh browser
 	$(BIN)/python bench/map_payload.py
+	$(BIN)/python -m pip install --quiet "locust>=2.20,<3"
+	$(BIN)/python bench/load.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -136,9 +136,15 @@ def document() -> dict:
                                          "text/csv", "application/octet-stream")},
                         "application/geo+json": {"schema": {"type": "object"}}}},
                     "400": PROBLEM, "401": PROBLEM, "404": PROBLEM, "422": PROBLEM}}},
-            "/api/v1/comparison/{voivodeship_code}": {"get": _op(
-                "Partnerships of a voivodeship side by side with the voivodeship and Poland",
-                params=_params("voivodeship_code", "comparison_format"))},
+            "/api/v1/comparison/{voivodeship_code}": {"get": {
+                "summary": "Partnerships of a voivodeship side by side with the voivodeship"
+                           " and Poland",
+                "parameters": _params("voivodeship_code", "comparison_format"),
+                "responses": {
+                    "200": {"description": "JSON, or CSV with format=csv", "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        "text/csv": {"schema": {"type": "string"}}}},
+                    "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
         },
         "security": [{}, {"cookie": []}, {"token": []}],
         "components": {
