@@ -33,6 +33,7 @@ load: db
 	$(BIN)/partnerstwa load reference
 	$(BIN)/partnerstwa analyse lisa --indicator marginalisation_risk --year 2024 --seed 2024 --reuse
 	$(BIN)/partnerstwa analyse lisa --indicator unemployed_per_1000 --year 2024 --seed 2024 --reuse
+	$(BIN)/partnerstwa users demo
 
 serve: venv
 	$(BIN)/partnerstwa serve --host $(HOST) --port $(PORT)

@@ -60,6 +60,36 @@ def cmd_token(args) -> int:
     return 0
 
 
+DEMO_ACCOUNTS = (("ekspert@partnerstwa.demo", "expert", None),
+                 ("urzad@partnerstwa.demo", "marshal_office", "20"),
+                 ("ministerstwo@partnerstwa.demo", "ministry", None))
+
+
+def cmd_demo(args) -> int:
+    """Demo accounts (idempotent): an expert of every partnership, a marshal office, the
+    ministry. For trying the viewer only: the password is known."""
+    import os
+
+    import sqlalchemy as sa
+
+    from services.accounts import add_user, assign
+
+    password = os.environ.get("PARTNERSTWA_DEMO_PASSWORD", "partnerstwa-demo")
+    e = engine()
+    with e.connect() as conn:
+        existing = set(conn.execute(sa.text("SELECT email FROM app_user")).scalars())
+        partnerships = conn.execute(sa.text("SELECT id FROM partnership ORDER BY id")).scalars()
+        partnerships = list(partnerships)
+    for email, role, voivodeship in DEMO_ACCOUNTS:
+        if email not in existing:
+            add_user(e, email, password, role, voivodeship=voivodeship)
+    for pid in partnerships:
+        assign(e, DEMO_ACCOUNTS[0][0], pid)
+    print("demo accounts (password: " + password + "): "
+          + ", ".join(f"{email} ({role})" for email, role, _ in DEMO_ACCOUNTS))
+    return 0
+
+
 def register(sub) -> None:
     users = sub.add_parser("users", help="accounts, roles and API tokens")
     usub = users.add_subparsers(dest="what", required=True)
@@ -89,3 +119,5 @@ def register(sub) -> None:
     token.add_argument("email")
     token.add_argument("--name", required=True)
     token.set_defaults(func=cmd_token)
+    demo = usub.add_parser("demo", help="demo accounts for trying the viewer (known password)")
+    demo.set_defaults(func=cmd_demo)

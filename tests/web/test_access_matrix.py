@@ -228,3 +228,21 @@ def test_users_command_line(reference_db_url, monkeypatch, capsys):
     assert main(["users", "disable", "cli@test.pl"]) == 0
     assert main(["users", "add", "zly", "--role", "expert", "--password-stdin"]) == 1
     assert "partnerstwa: error:" in capsys.readouterr().err
+
+
+def test_demo_accounts_are_idempotent(reference_db_url, monkeypatch, capsys, app):
+    from scripts.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", reference_db_url)
+    assert main(["users", "demo"]) == 0
+    assert main(["users", "demo"]) == 0
+    assert "ekspert@partnerstwa.demo (expert)" in capsys.readouterr().out
+    client = app.test_client()
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"email": "ekspert@partnerstwa.demo",
+                                           "password": "partnerstwa-demo", "csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/api/v1/partnerships/P06").status_code == 200
