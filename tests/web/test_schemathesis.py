@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 
-def test_the_api_keeps_its_contract(live_url, accounts, reference_engine, indicator_reports):
+def test_the_api_keeps_its_contract(live_url, accounts, reference_engine, indicator_reports,
+                                    tmp_path):
     from services.accounts import create_token
 
     token = create_token(reference_engine, "expert@test.pl", "schemathesis")
@@ -18,7 +19,7 @@ def test_the_api_keeps_its_contract(live_url, accounts, reference_engine, indica
                      "content_type_conformance",
          "--header", f"Authorization: Bearer {token}", "--max-examples", "10", "--seed", "7",
          "--request-timeout", "30", "--no-color"],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays there
     failures = result.stdout.split("FAILURES")[-1][:4000] if "FAILURES" in result.stdout else ""
     summary = failures + result.stdout[-1500:]
     assert result.returncode == 0, summary
