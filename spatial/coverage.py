@@ -26,6 +26,15 @@ class CoverageReport:
     small_gaps: int = 0
 
 
+HEAVY_VERTICES = 500  # mean vertices per unit above which the union is started at once
+
+
+def _union_halves(pool: ThreadPoolExecutor, geoms: np.ndarray) -> list:
+    order = np.argsort(shapely.get_x(shapely.centroid(geoms)), kind="stable")
+    west, east = geoms[order[: len(order) // 2]], geoms[order[len(order) // 2:]]
+    return [pool.submit(shapely.union_all, half) for half in (west, east)]
+
+
 def coverage_report(geoms: np.ndarray, *, tolerance_m2: float = 1.0) -> CoverageReport:
     """Find overlapping pairs and interior gaps in projected polygons.
 
@@ -42,29 +51,36 @@ def coverage_report(geoms: np.ndarray, *, tolerance_m2: float = 1.0) -> Coverage
     geoms = np.asarray(geoms, dtype=object)
     overlaps: list[tuple[int, int, float]] = []
     small_overlaps = 0
-    if shapely.coverage_is_valid(geoms):
-        union = shapely.coverage_union_all(geoms)
+    # Overlaps first: neighbours whose interiors meet. Most only touch, and asking that is
+    # far cheaper than computing intersections.
+    pool = ThreadPoolExecutor(max_workers=2)
+    pending = None
+    if shapely.get_num_coordinates(geoms).mean() > HEAVY_VERTICES:
+        # Full-resolution boundaries: the general union dominates and such sources rarely
+        # form a clean coverage, so it starts now, in two halves (west, east) on other
+        # threads (shapely releases the GIL) while the pairs are examined here.
+        pending = _union_halves(pool, geoms)
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+    left, right = left[inner], right[inner]
+    if left.size:
+        pending = pending or _union_halves(pool, geoms)
+        areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+        big = areas > tolerance_m2
+        small_overlaps = int(((areas > 0) & ~big).sum())
+        overlaps = [(int(i), int(j), float(a)) for i, j, a in
+                    zip(left[big], right[big], areas[big], strict=True)]
+        union = shapely.union(pending[0].result(), pending[1].result())
     else:
-        # The union is the slowest step; shapely releases the GIL, so it runs in two halves
-        # (west and east) on other threads while the overlapping pairs are measured here.
-        order = np.argsort(shapely.get_x(shapely.centroid(geoms)), kind="stable")
-        west, east = geoms[order[: len(order) // 2]], geoms[order[len(order) // 2:]]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = [pool.submit(shapely.union_all, half) for half in (west, east)]
-            tree = shapely.STRtree(geoms)
-            left, right = tree.query(geoms, predicate="intersects")
-            keep = left < right
-            left, right = left[keep], right[keep]
-            # Most neighbours only touch; computing their intersections would cost far more
-            # than asking whether their interiors meet at all.
-            inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
-            left, right = left[inner], right[inner]
-            areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-            big = areas > tolerance_m2
-            small_overlaps = int(((areas > 0) & ~big).sum())
-            overlaps = [(int(i), int(j), float(a)) for i, j, a in
-                        zip(left[big], right[big], areas[big], strict=True)]
+        try:  # a clean coverage unions fast; one with unmatched vertices needs the general way
+            union = shapely.coverage_union_all(geoms)
+        except shapely.errors.GEOSException:
+            pending = pending or _union_halves(pool, geoms)
             union = shapely.union(pending[0].result(), pending[1].result())
+    pool.shutdown(wait=False)
     holes = []
     for part in shapely.get_parts(union):
         holes.extend(shapely.Polygon(ring) for ring in part.interiors)
