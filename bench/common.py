@@ -39,3 +39,57 @@ def bench_database():
         yield rendered, pg
     finally:
         drop_database(rendered)
+
+
+def load_reference(url: str, mirror: Path) -> None:
+    """The real data of the mirror: boundaries, indicators, the demo index, partnerships."""
+    from services.config import Settings
+    from services.db import get_engine
+    from services.reference_data import (
+        load_reference_boundaries,
+        load_reference_indicators,
+        load_reference_partnerships,
+    )
+
+    settings = Settings(database_url=url, data_dir=mirror)
+    engine = get_engine(url)
+    load_reference_boundaries(engine, settings, show_progress=False)
+    load_reference_indicators(engine, settings)
+    load_reference_partnerships(engine, settings)
+    engine.dispose()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(url: str, workers: int = 2):
+    """`partnerstwa serve` on a free port of 127.0.0.1: (base URL, server process)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", "serve", "--port", str(port), "--workers",
+         str(workers)], cwd=REPO, env=dict(os.environ, DATABASE_URL=url),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Build the display layer once, as the first visitor after a boundary load does.
+        urllib.request.urlopen(base + "/api/v1/layers/gmina?zoom=6", timeout=60)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=15)

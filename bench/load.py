@@ -11,26 +11,18 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from common import REPO, bench_database, data_dir
+from common import REPO, bench_database, data_dir, load_reference, served
 
 USERS = 32
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 GOAL_P95_MS = 500
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -86,43 +78,18 @@ def run_locust(url: str, mode: str, token: str, server_pid: int) -> dict:
 
 def main() -> None:
     from services.accounts import add_user, create_token
-    from services.config import Settings
     from services.db import get_engine
-    from services.reference_data import (
-        load_reference_boundaries,
-        load_reference_indicators,
-        load_reference_partnerships,
-    )
 
     mirror = data_dir()
     with bench_database() as (url, _pg):
-        settings = Settings(database_url=url, data_dir=mirror)
+        load_reference(url, mirror)
         engine = get_engine(url)
-        load_reference_boundaries(engine, settings, show_progress=False)
-        load_reference_indicators(engine, settings)
-        load_reference_partnerships(engine, settings)
         add_user(engine, "load@bench.pl", "haslo-do-testu-obciazenia", "ministry")
         token = create_token(engine, "load@bench.pl", "load")
         engine.dispose()
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "scripts.cli", "serve", "--port", str(port), "--workers",
-             "2"], cwd=REPO, env=dict(os.environ, DATABASE_URL=url),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            urllib.request.urlopen(base + "/api/v1/layers/gmina?zoom=6", timeout=60)
+        with served(url) as (base, server):
             app = run_locust(base, "app", token, server.pid)
             static = run_locust(base, "static", token, server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
     print(f"app: {app['requests']} requests, {app['errors']} errors, p95 {app['p95_ms']:.0f} ms,"
           f" {app['rps']:.0f}/s, peak {app['peak_rss_mb']:.0f} MB; static file: "
           f"{static['requests']} requests, {static['errors']} errors, p95 "

@@ -9,6 +9,7 @@ from services.access import SYSTEM, Principal, audit, require_read, require_writ
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
+    accept,
     accepted_version,
     conflict,
     expected_version,
@@ -144,10 +145,9 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
                 " updated_at = now(), updated_by = :author WHERE id = :id"),
                 {**attrs, "del": delineation, "gminas": list(gminas), "geom": geom,
                  "version": version, "author": author, "id": area_id})
-            record(conn, "functional_area", area_id, version, "accepted",
-                   payload.get("_action", "update"), author, comment, data, geom)
-            audit(conn, actor, payload.get("_action", "update"), "functional_area", area_id,
-                  {k: current[k] for k in (*FIELDS, "version")}, {**data, "version": version})
+            accept(conn, actor, "functional_area", area_id, version,
+                   payload.get("_action", "update"), author, comment, data, geom,
+                   {k: current[k] for k in (*FIELDS, "version")})
     if refused:
         raise refused
     return get_area(engine, area_id, actor=actor)

@@ -20,6 +20,7 @@ from services.access import (
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
+    accept,
     accepted_version,
     conflict,
     expected_version,
@@ -211,11 +212,9 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
                 {**attrs, "milestones": json.dumps(attrs["milestones"]), "gminas": gminas,
                  "gminas_edited": edited, "geom": geom, "version": version, "author": author,
                  "id": project_id})
-            record(conn, "project", project_id, version, "accepted",
-                   payload.get("_action", "update"), author, comment, data, geom)
-            audit(conn, actor, payload.get("_action", "update"), "project", project_id,
-                  {k: current[k] for k in ("title", "cost_pln", "version")},
-                  {**data, "version": version})
+            accept(conn, actor, "project", project_id, version, payload.get("_action", "update"),
+                   author, comment, data, geom,
+                   {k: current[k] for k in ("title", "cost_pln", "version")})
     if refused:
         raise refused
     return get_project(engine, project_id, actor=actor)

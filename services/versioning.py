@@ -26,6 +26,15 @@ def record(conn, kind: str, object_id: int, version: int | None, outcome: str, a
          "data": json.dumps(data, ensure_ascii=False, default=str), "geom": geom_ewkb})
 
 
+def accept(conn, actor, kind: str, object_id: int, version: int, action: str, author: str,
+           comment: str, data: dict, geom_ewkb: str | None, before: dict) -> None:
+    """Keep an accepted change twice: as a version (to list and restore) and in the audit log."""
+    from services.access import audit
+
+    record(conn, kind, object_id, version, "accepted", action, author, comment, data, geom_ewkb)
+    audit(conn, actor, action, kind, object_id, before, {**data, "version": version})
+
+
 def expected_version(value) -> int:
     try:
         version = int(value)
