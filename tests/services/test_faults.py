@@ -75,18 +75,20 @@ def test_restart_during_an_edit_and_the_app_recovers(fresh_db_url, fresh_engine,
                                              "gminas": ["2013011"]})
     from services.areas import update_area
 
-    real = versioning.record
+    real = versioning.accept
     calls = []
 
-    def crash_then_record(*args, **kwargs):
+    def crash_then_accept(*args, **kwargs):
         if not calls:
             calls.append(1)
             restart_postgres()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("services.areas.record", crash_then_record)
+    # Raising=True: if update_area stops calling accept, the patch fails loudly.
+    monkeypatch.setattr("services.areas.accept", crash_then_accept)
     with pytest.raises(DatabaseUnavailable):
         update_area(fresh_engine, area["id"], {"version": 1, "name": "W trakcie awarii"})
+    assert calls == [1]
     with fresh_engine.connect() as conn:
         name, version = conn.execute(sa.text(
             "SELECT name, version FROM functional_area WHERE id = :i"), {"i": area["id"]}).one()
