@@ -26,7 +26,11 @@ VERSION_SQL = sa.text(
 
 
 def data_version(conn) -> tuple:
-    return tuple(conn.execute(VERSION_SQL).one())
+    """The database itself and the last change of each kind of data held in it."""
+    # Two databases can hold the same counters (e.g. two fresh loads); keying on the URL
+    # keeps one app, test run or script using several databases from sharing answers.
+    return (conn.engine.url.render_as_string(hide_password=False),
+            *conn.execute(VERSION_SQL).one())
 
 
 def cached(key: tuple, version: tuple, compute: Callable[[], object]):

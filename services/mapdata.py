@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import mapclassify
 import numpy as np
 import shapely
@@ -122,7 +124,10 @@ def _indicator_map(engine: sa.Engine, code: str, year: int | None, method: str, 
     if classes < 2:
         breaks = [float(values.max())]
     else:
-        breaks = [float(b) for b in CLASSIFIERS[method](values, classes).bins]
+        with warnings.catch_warnings():
+            # Pure-Python Fisher-Jenks takes ~20 ms for all 2,477 gminas; numba is not worth it.
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            breaks = [float(b) for b in CLASSIFIERS[method](values, classes).bins]
     bins = np.searchsorted(np.asarray(breaks), values, side="left")
     counts = np.bincount(np.minimum(bins, len(breaks) - 1), minlength=len(breaks))
     return {**dict(meta), "year": chosen, "years": list(years), "method": method,
