@@ -30,6 +30,7 @@ SCRIPT_TEXTS = (
     "Population", "Area", "Indicators over time", "Partnerships", "value", "Poland",
     "Restored a draft you had not saved", "Select at least one gmina", "LISA clusters",
     "Your session has ended: sign in again in another tab; what you entered is kept here",
+    "Drag the corners of the outline, then save; the area becomes a drawn one",
 )
 
 

@@ -1,5 +1,6 @@
 """Every text of the pages and scripts has a Polish translation, compiled and current."""
 
+import re
 import subprocess
 import sys
 
@@ -24,6 +25,14 @@ def test_every_text_is_translated(tmp_path):
     needed = used | set(SCRIPT_TEXTS)
     assert not needed - set(polish), sorted(needed - set(polish))
     assert all(polish[m] for m in needed)
+
+
+def test_every_script_text_is_sent_to_the_page():
+    literal = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"\)')
+    used = {m for path in (REPO / "web" / "static" / "js").glob("*.js")
+            for m in literal.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 25  # the pattern still finds the texts
+    assert not used - set(SCRIPT_TEXTS), sorted(used - set(SCRIPT_TEXTS))
 
 
 def test_compiled_catalogue_is_current():

@@ -133,6 +133,38 @@ def test_expert_draws_an_area(page, live_url, partnerships_loaded, accounts):
     only_local(page, live_url)
 
 
+def test_expert_moves_a_corner_of_a_saved_area(page, live_url, reference_engine, accounts,
+                                              partnerships_loaded):
+    from services.areas import create_area, get_area
+
+    ring = [[21.95, 53.42], [22.15, 53.42], [22.15, 53.30], [21.95, 53.30], [21.95, 53.42]]
+    area = create_area(reference_engine, "P02", {
+        "name": "Do poprawienia", "kind": "other",
+        "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    open_workspace(page, live_url, "P02")
+    page.click("button[data-tab=areas]")
+    page.locator(f"#area-list li[data-area='{area['id']}'] button").click()
+    assert page.locator("#area-reshape").is_visible()
+    page.click("#area-reshape")
+    page.wait_for_selector("#area-form[data-reshaping='1']", timeout=WAIT)
+    page.wait_for_timeout(400)  # the map finishes fitting the outline
+    x, y = map_point(page, 22.15, 53.42)  # the north-east corner, pulled 80 px east
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 9):
+        page.mouse.move(x + 10 * step, y)
+    page.mouse.up()
+    page.click("#area-form button[type=submit]")
+    page.wait_for_selector(f"#area-list li[data-area='{area['id']}'][data-version='2']",
+                           timeout=WAIT)
+    saved = get_area(reference_engine, area["id"])
+    assert saved["version"] == 2 and saved["delineation"] == "drawn"
+    assert saved["area_km2"] > area["area_km2"] * 1.02
+    assert saved["name"] == "Do poprawienia"
+    assert page.locator("#area-form[data-reshaping]").count() == 0
+    only_local(page, live_url)
+
+
 def test_expert_places_a_point_project_and_exports_a_shapefile(page, live_url, accounts,
                                                                partnerships_loaded, tmp_path):
     open_workspace(page, live_url, "P03")

@@ -5,7 +5,7 @@
   var root = document.getElementById("workspace");
   var pid = root.dataset.partnership, voivodeship = root.dataset.voivodeship;
   var map, gminaLayer, areaLayer, projectLayer, partnership;
-  var selection = new Set(), mode = null, drawn = null, drawPurpose = null;
+  var selection = new Set(), mode = null, drawn = null, drawPurpose = null, reshaping = null, editing = null;
   var areaForm = document.getElementById("area-form"), projectForm = document.getElementById("project-form");
   var clearAreaDraft = P.keepDraft(areaForm, "partnerstwa:area:" + pid);
   var clearProjectDraft = P.keepDraft(projectForm, "partnerstwa:project:" + pid);
@@ -123,7 +123,28 @@
     if (gminaLayer) { gminaLayer.setStyle(gminaStyle); }
     document.getElementById("area-selection").textContent = "";
     if (drawn && drawPurpose === "area") { map.removeLayer(drawn); drawn = null; }
+    stopReshaping();
+    editing = null;
+    document.getElementById("area-reshape").hidden = true;
   }
+
+  /* Changing the outline of a saved area: Geoman's vertex editing on a copy of it. */
+  function stopReshaping() {
+    if (!reshaping) { return; }
+    reshaping.pm.disable();
+    map.removeLayer(reshaping);
+    reshaping = null;
+    delete areaForm.dataset.reshaping;
+  }
+  document.getElementById("area-reshape").addEventListener("click", function () {
+    if (!editing || reshaping) { return; }
+    reshaping = L.geoJSON(editing.geometry, {style: {color: "#b23a48", weight: 2, dashArray: "6 4", fillOpacity: 0.1}}).getLayers()[0];
+    reshaping.addTo(map);
+    reshaping.pm.enable({allowSelfIntersection: false, snappable: false});
+    map.fitBounds(reshaping.getBounds(), {padding: [20, 20]});
+    areaForm.dataset.reshaping = "1";
+    document.getElementById("area-hint").textContent = t("Drag the corners of the outline, then save; the area becomes a drawn one");
+  });
 
   document.getElementById("area-by-gminas").addEventListener("click", function () {
     areaForm.elements.id.value = ""; areaForm.elements.version.value = "";
@@ -142,7 +163,10 @@
     areaForm.elements.name.value = area.name;
     areaForm.elements.kind.value = area.kind;
     areaForm.elements.description.value = area.description || "";
+    stopReshaping();
+    editing = area;
     openAreaForm("edit", t("Version") + " " + area.version);
+    document.getElementById("area-reshape").hidden = !area.geometry;
   }
 
   areaForm.addEventListener("submit", function (event) {
@@ -151,6 +175,7 @@
     var request;
     if (f.mode.value === "edit") {
       body.version = Number(f.version.value);
+      if (reshaping) { body.geometry = reshaping.toGeoJSON().geometry; }
       request = P.api("/api/v1/areas/" + encodeURIComponent(f.id.value), {method: "PUT", json: body});
     } else {
       if (f.mode.value === "gminas") {
@@ -177,7 +202,7 @@
       P.message(t("Someone else changed this in the meantime"), "conflict",
         t("Your version is kept in the history; reload to see the current one and apply your changes again.") +
         (error.body && error.body.current_version ? " (" + t("Version") + " " + error.body.current_version + ")" : ""));
-    } else if (error.status === 422 && drawn) {
+    } else if (error.status === 422 && (drawn || reshaping)) {
       P.message(t("The drawing is not valid"), "error", error.message);
     } else {
       P.message(t("Could not save"), "error", error.message);
