@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 import sqlalchemy as sa
 
-from services.access import SYSTEM, Principal, audit, require_read, require_write
+from services.access import SYSTEM, Principal, require_read, require_write
 from services.db import database_errors
 from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
@@ -15,7 +15,7 @@ from services.versioning import (
     expected_version,
     history,
     lock_current,
-    record,
+    settle,
 )
 from spatial.geometry_input import GeometryProblem, from_geojson
 
@@ -105,11 +105,10 @@ def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
             " ST_GeomFromEWKB(decode(:geom, 'hex')), :author) RETURNING id"),
             {"pid": pid, **attrs, "del": delineation, "gminas": gminas, "geom": geom,
              "author": author}).scalar_one()
-        record(conn, "functional_area", area_id, 1, "accepted", "create", author,
+        accept(conn, actor, "functional_area", area_id, 1, "create", author,
                str(payload.get("comment", "")),
-               {**attrs, "delineation": delineation, "gminas": gminas}, geom)
-        audit(conn, actor, "create", "functional_area", area_id, None,
-              {**attrs, "partnership": pid, "gminas": gminas})
+               {**attrs, "delineation": delineation, "gminas": gminas}, geom,
+               before=None, after={**attrs, "partnership": pid, "gminas": gminas})
     return get_area(engine, area_id, actor=actor)
 
 
@@ -118,7 +117,6 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
     """Apply a change based on ``payload['version']``; a stale version gets 409."""
     author = author or actor.label
     expected = expected_version(payload.get("version"))
-    refused = None
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, _partnership_of(conn, area_id))
         current = lock_current(conn, "functional_area", area_id)
@@ -131,13 +129,8 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
                 "SELECT encode(ST_AsEWKB(geom), 'hex') FROM functional_area WHERE id = :id"),
                 {"id": area_id}).scalar_one()
         data = {**attrs, "delineation": delineation, "gminas": list(gminas)}
-        comment = str(payload.get("comment", ""))
-        if current["version"] != expected:
-            record(conn, "functional_area", area_id, None, "conflict", "update", author,
-                   comment, {**data, "based_on": expected}, geom)
-            refused = conflict("functional_area", area_id, current, expected)
-        else:
-            version = current["version"] + 1
+
+        def write(version: int) -> None:
             conn.execute(sa.text(
                 "UPDATE functional_area SET name = :name, kind = :kind,"
                 " description = :description, delineation = :del, gminas = :gminas,"
@@ -145,9 +138,11 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
                 " updated_at = now(), updated_by = :author WHERE id = :id"),
                 {**attrs, "del": delineation, "gminas": list(gminas), "geom": geom,
                  "version": version, "author": author, "id": area_id})
-            accept(conn, actor, "functional_area", area_id, version,
-                   payload.get("_action", "update"), author, comment, data, geom,
-                   {k: current[k] for k in (*FIELDS, "version")})
+
+        refused = settle(conn, actor, "functional_area", area_id, current, expected,
+                         action=payload.get("_action", "update"), author=author,
+                         comment=str(payload.get("comment", "")), data=data, geom_ewkb=geom,
+                         before={k: current[k] for k in (*FIELDS, "version")}, write=write)
     if refused:
         raise refused
     return get_area(engine, area_id, actor=actor)
@@ -184,10 +179,10 @@ def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "",
         else:
             conn.execute(sa.text("UPDATE functional_area SET deleted = true, version = version"
                                  " + 1 WHERE id = :id"), {"id": area_id})
-            record(conn, "functional_area", area_id, expected + 1, "accepted", "delete", author,
-                   "", {"deleted": True}, None)
-            audit(conn, actor, "delete", "functional_area", area_id,
-                  {"name": current["name"], "version": current["version"]}, {"deleted": True})
+            accept(conn, actor, "functional_area", area_id, expected + 1, "delete", author, "",
+                   {"deleted": True}, None,
+                   before={"name": current["name"], "version": current["version"]},
+                   after={"deleted": True})
     if refused:
         raise refused
 

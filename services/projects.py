@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from services.access import (
     SYSTEM,
     Principal,
-    audit,
     readable_filter,
     require_read,
     require_write,
@@ -22,11 +21,10 @@ from services.errors import BadRequest, InvalidInput, NotFound
 from services.versioning import (
     accept,
     accepted_version,
-    conflict,
     expected_version,
     history,
     lock_current,
-    record,
+    settle,
 )
 from spatial.geometry_input import GeometryProblem, from_geojson
 
@@ -153,10 +151,9 @@ def insert_project(conn, pid: str, payload: dict, author: str,
         " :author, ST_GeomFromEWKB(decode(:geom, 'hex'))) RETURNING id"), params).scalar_one()
     conn.execute(sa.text(f"UPDATE project SET {WRITE_COLUMNS} WHERE id = :id"),
                  {**params, "id": project_id})
-    record(conn, "project", project_id, 1, "accepted", "create", author,
-           str(payload.get("comment", "")), {**attrs, "gminas": gminas}, geom)
-    audit(conn, actor, "create", "project", project_id, None,
-          {**attrs, "partnership": pid, "gminas": gminas})
+    accept(conn, actor, "project", project_id, 1, "create", author,
+           str(payload.get("comment", "")), {**attrs, "gminas": gminas}, geom,
+           before=None, after={**attrs, "partnership": pid, "gminas": gminas})
     return project_id
 
 
@@ -180,7 +177,6 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
                    author: str = "", actor: Principal = SYSTEM) -> dict:
     author = author or actor.label
     expected = expected_version(payload.get("version"))
-    refused = None
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, _partnership_of(conn, project_id))
         current = lock_current(conn, "project", project_id)
@@ -199,22 +195,20 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
         else:
             gminas, edited = _located(conn, geom), False
         data = {**attrs, "gminas": gminas}
-        comment = str(payload.get("comment", ""))
-        if current["version"] != expected:
-            record(conn, "project", project_id, None, "conflict", "update", author, comment,
-                   {**data, "based_on": expected}, geom)
-            refused = conflict("project", project_id, current, expected)
-        else:
-            version = current["version"] + 1
+
+        def write(version: int) -> None:
             conn.execute(sa.text(
                 f"UPDATE project SET {WRITE_COLUMNS}, version = :version, updated_at = now(),"
                 " updated_by = :author WHERE id = :id"),
                 {**attrs, "milestones": json.dumps(attrs["milestones"]), "gminas": gminas,
                  "gminas_edited": edited, "geom": geom, "version": version, "author": author,
                  "id": project_id})
-            accept(conn, actor, "project", project_id, version, payload.get("_action", "update"),
-                   author, comment, data, geom,
-                   {k: current[k] for k in ("title", "cost_pln", "version")})
+
+        refused = settle(conn, actor, "project", project_id, current, expected,
+                         action=payload.get("_action", "update"), author=author,
+                         comment=str(payload.get("comment", "")), data=data, geom_ewkb=geom,
+                         before={k: current[k] for k in ("title", "cost_pln", "version")},
+                         write=write)
     if refused:
         raise refused
     return get_project(engine, project_id, actor=actor)

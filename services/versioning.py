@@ -7,6 +7,7 @@ the current version, and the refused attempt is kept in the history too, so no e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -27,12 +28,33 @@ def record(conn, kind: str, object_id: int, version: int | None, outcome: str, a
 
 
 def accept(conn, actor, kind: str, object_id: int, version: int, action: str, author: str,
-           comment: str, data: dict, geom_ewkb: str | None, before: dict) -> None:
+           comment: str, data: dict, geom_ewkb: str | None, before: dict | None,
+           after: dict | None = None) -> None:
     """Keep an accepted change twice: as a version (to list and restore) and in the audit log."""
     from services.access import audit
 
     record(conn, kind, object_id, version, "accepted", action, author, comment, data, geom_ewkb)
-    audit(conn, actor, action, kind, object_id, before, {**data, "version": version})
+    audit(conn, actor, action, kind, object_id, before,
+          after if after is not None else {**data, "version": version})
+
+
+def settle(conn, actor, kind: str, object_id: int, current: dict, expected: int, *,
+           action: str, author: str, comment: str, data: dict, geom_ewkb: str | None,
+           before: dict, write: Callable[[int], None]) -> Conflict | None:
+    """Write a change based on version ``expected``, or keep the refused attempt.
+
+    ``write(version)`` stores the new state; it runs only when ``expected`` is current. The
+    conflict is returned, not raised, so the caller's transaction commits the kept attempt.
+    """
+    if current["version"] != expected:
+        record(conn, kind, object_id, None, "conflict", action, author, comment,
+               {**data, "based_on": expected}, geom_ewkb)
+        return conflict(kind, object_id, current, expected)
+    version = expected + 1
+    write(version)
+    accept(conn, actor, kind, object_id, version, action, author, comment, data, geom_ewkb,
+           before)
+    return None
 
 
 def expected_version(value) -> int:

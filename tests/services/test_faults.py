@@ -84,8 +84,8 @@ def test_restart_during_an_edit_and_the_app_recovers(fresh_db_url, fresh_engine,
             restart_postgres()
         return real(*args, **kwargs)
 
-    # Raising=True: if update_area stops calling accept, the patch fails loudly.
-    monkeypatch.setattr("services.areas.accept", crash_then_accept)
+    # The crash comes inside the accepted-change step that every edit goes through.
+    monkeypatch.setattr("services.versioning.accept", crash_then_accept)
     with pytest.raises(DatabaseUnavailable):
         update_area(fresh_engine, area["id"], {"version": 1, "name": "W trakcie awarii"})
     assert calls == [1]
