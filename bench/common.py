@@ -45,7 +45,7 @@ def load_reference(url: str, mirror: Path) -> None:
     """The real data of the mirror: boundaries, indicators, the demo index, partnerships."""
     from services.config import Settings
     from services.db import get_engine
-    from services.reference_data import (
+    from services.reference.reference_data import (
         load_reference_boundaries,
         load_reference_indicators,
         load_reference_partnerships,

@@ -33,7 +33,7 @@ OURS = """
 import sys, time
 t0 = time.perf_counter()
 from services.db import get_engine
-from services.exports import export
+from services.planning.exports import export
 t1 = time.perf_counter()
 export(get_engine(sys.argv[1]), "projects", "shp", sys.argv[2])
 t2 = time.perf_counter()
@@ -47,8 +47,8 @@ BASELINE_SQL = (
 
 
 def seed(url: str, mirror: Path) -> None:
-    from services.partnerships import import_partnerships
-    from services.reference_data import load_reference_boundaries
+    from services.planning.partnerships import import_partnerships
+    from services.reference.reference_data import load_reference_boundaries
 
     engine = get_engine(url)
     load_reference_boundaries(engine, Settings(database_url=url, data_dir=mirror),

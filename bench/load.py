@@ -77,7 +77,7 @@ def run_locust(url: str, mode: str, token: str, server_pid: int) -> dict:
 
 
 def main() -> None:
-    from services.accounts import add_user, create_token
+    from services.access.accounts import add_user, create_token
     from services.db import get_engine
 
     mirror = data_dir()

@@ -26,7 +26,7 @@ GOAL = 3.0
 OURS = """
 import time, sys
 t0 = time.perf_counter()
-from services.boundaries import load_boundaries
+from services.reference.boundaries import load_boundaries
 from services.db import get_engine
 t1 = time.perf_counter()
 summary = load_boundaries(get_engine(sys.argv[1]), sys.argv[2], sys.argv[3], as_of=sys.argv[4])

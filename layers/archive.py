@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from services.errors import InvalidInput
+from core.errors import InvalidInput
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 4 * 1024**3

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from services.errors import PartnerstwaError
+from core.errors import PartnerstwaError
 
 BASE_URL = "https://bdl.stat.gov.pl/api/v1"
 PAGE_SIZE = 100

@@ -45,7 +45,7 @@ def level(name: str) -> Level:
     try:
         return LEVELS[name]
     except KeyError:
-        from services.errors import InvalidInput
+        from core.errors import InvalidInput
 
         raise InvalidInput(
             f"unknown level {name!r}; expected one of: {', '.join(LEVELS)}"

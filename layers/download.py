@@ -8,7 +8,7 @@ from pathlib import Path
 import requests
 from tqdm import tqdm
 
-from services.errors import PartnerstwaError
+from core.errors import PartnerstwaError
 
 
 class DownloadFailed(PartnerstwaError):

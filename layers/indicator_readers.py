@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.errors import InvalidInput
 from layers.indicator_catalogue import KNOWN, IndicatorSpec, bdl_indicator
-from services.errors import InvalidInput
 
 MISSING_MARKS = {"", "-", "x", "X", ".", "…", "b.d."}
 PART_TYPES = {"4": "town part of an urban-rural gmina", "5": "rural part of an urban-rural gmina",

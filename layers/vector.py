@@ -11,8 +11,8 @@ import geopandas as gpd
 import pyogrio
 import pyogrio.errors
 
+from core.errors import InvalidInput
 from layers.archive import safe_extract
-from services.errors import InvalidInput
 
 DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
 # GDAL falls back to this when a Shapefile has neither a .cpg nor a code page byte in its .dbf.

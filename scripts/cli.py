@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
+from core.errors import PartnerstwaError
 from scripts.common import engine, progress, settings
-from services.errors import PartnerstwaError
 
 
 def _print_summary(summary, as_json: bool) -> None:
@@ -33,7 +33,7 @@ def cmd_db_init(args) -> int:
 
 
 def cmd_load_boundaries(args) -> int:
-    from services.boundaries import load_boundaries
+    from services.reference.boundaries import load_boundaries
 
     summary = load_boundaries(
         engine(), args.path, args.level, code_field=args.code_field,
@@ -45,7 +45,7 @@ def cmd_load_boundaries(args) -> int:
 
 
 def cmd_load_reference(args) -> int:
-    from services.reference_data import (
+    from services.reference.reference_data import (
         load_reference_boundaries,
         load_reference_indicators,
         load_reference_partnerships,
@@ -72,14 +72,14 @@ def cmd_load_reference(args) -> int:
 
 
 def cmd_fetch_prg(args) -> int:
-    from services.reference_data import fetch_prg
+    from services.reference.reference_data import fetch_prg
 
     print(fetch_prg(settings()))
     return 0
 
 
 def cmd_boundaries_status(args) -> int:
-    from services.units import boundary_status
+    from services.reference.units import boundary_status
 
     rows = boundary_status(engine())
     if args.json:

@@ -8,7 +8,7 @@ from scripts.common import engine, print_json, progress, settings
 
 
 def cmd_load_indicators(args) -> int:
-    from services.indicators import import_indicators
+    from services.indicators.store import import_indicators
 
     report = import_indicators(engine(), args.path, args.format, code=args.code, name=args.name,
                                unit=args.unit, direction=args.direction, year=args.year)
@@ -31,7 +31,7 @@ def cmd_load_indicators(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from services.indicators import list_indicators
+    from services.indicators.store import list_indicators
 
     rows = list_indicators(engine())
     if args.json:
@@ -46,7 +46,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_derive(args) -> int:
-    from services import derived
+    from services.indicators import derived
 
     e = engine()
     if args.what == "unemployed-per-1000":
@@ -72,7 +72,7 @@ def _print_derived(report, as_json: bool) -> None:
 
 
 def _components(items: list[str]) -> tuple[dict, dict]:
-    from services.errors import BadRequest
+    from core.errors import BadRequest
 
     weights, directions = {}, {}
     for item in items:
@@ -88,7 +88,7 @@ def _components(items: list[str]) -> tuple[dict, dict]:
 
 
 def cmd_composite(args) -> int:
-    from services.derived import composite
+    from services.indicators.derived import composite
 
     weights, directions = _components(args.component)
     report = composite(engine(), args.code, args.name, args.year, weights,
@@ -99,7 +99,7 @@ def cmd_composite(args) -> int:
 
 
 def cmd_fetch_bdl(args) -> int:
-    from services.bdl import fetch_variable
+    from services.indicators.bdl import fetch_variable
 
     report = fetch_variable(engine(), settings(), args.variable, args.years, level=args.level,
                             progress=progress(), client_id=args.client_id)
@@ -110,7 +110,7 @@ def cmd_fetch_bdl(args) -> int:
 
 
 def cmd_analyse(args) -> int:
-    from services.analysis import get_run, run_analysis
+    from services.analysis.runs import get_run, run_analysis
 
     run = run_analysis(engine(), args.kind, args.indicator, args.year, scope=args.scope,
                        weights=args.weights, k=args.k, threshold=args.threshold,

@@ -8,7 +8,7 @@ from scripts.common import engine, print_json
 
 
 def cmd_import_partnerships(args) -> int:
-    from services.partnerships import import_partnerships
+    from services.planning.partnerships import import_partnerships
 
     report = import_partnerships(engine(), args.path, programme=args.programme)
     if args.json:
@@ -21,8 +21,8 @@ def cmd_import_partnerships(args) -> int:
 
 
 def cmd_import_projects(args) -> int:
-    from services.errors import BadRequest
-    from services.project_import import import_projects
+    from core.errors import BadRequest
+    from services.planning.project_import import import_projects
 
     mapping = {}
     for item in args.map or []:
@@ -45,7 +45,7 @@ def cmd_import_projects(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from services.exports import export
+    from services.planning.exports import export
 
     result = export(engine(), args.what, args.format, args.out, partnership=args.partnership,
                     voivodeship=args.voivodeship)
@@ -55,7 +55,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from services.comparison import compare, comparison_csv
+    from services.analysis.comparison import compare, comparison_csv
 
     result = compare(engine(), args.voivodeship)
     if args.format == "csv":

@@ -13,14 +13,14 @@ def _password(args) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("password: ")
     if getpass.getpass("again: ") != first:
-        from services.errors import BadRequest
+        from core.errors import BadRequest
 
         raise BadRequest("the two passwords differ")
     return first
 
 
 def cmd_add(args) -> int:
-    from services.accounts import add_user
+    from services.access.accounts import add_user
 
     user = add_user(engine(), args.email, _password(args), args.role, name=args.name or "",
                     voivodeship=args.voivodeship)
@@ -29,7 +29,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_set_role(args) -> int:
-    from services.accounts import set_role
+    from services.access.accounts import set_role
 
     set_role(engine(), args.email, args.role, voivodeship=args.voivodeship)
     print(f"{args.email} is now {args.role}")
@@ -37,7 +37,7 @@ def cmd_set_role(args) -> int:
 
 
 def cmd_assign(args) -> int:
-    from services.accounts import assign
+    from services.access.accounts import assign
 
     assign(engine(), args.email, args.partnership, remove=args.remove)
     print(f"{args.email} {'no longer advises' if args.remove else 'advises'} {args.partnership}")
@@ -45,7 +45,7 @@ def cmd_assign(args) -> int:
 
 
 def cmd_disable(args) -> int:
-    from services.accounts import disable
+    from services.access.accounts import disable
 
     disable(engine(), args.email)
     print(f"{args.email} disabled; its API tokens revoked")
@@ -53,7 +53,7 @@ def cmd_disable(args) -> int:
 
 
 def cmd_token(args) -> int:
-    from services.accounts import create_token
+    from services.access.accounts import create_token
 
     print(create_token(engine(), args.email, args.name))
     print("(shown once: only its hash is kept)", file=sys.stderr)
@@ -72,7 +72,7 @@ def cmd_demo(args) -> int:
 
     import sqlalchemy as sa
 
-    from services.accounts import add_user, assign
+    from services.access.accounts import add_user, assign
 
     password = os.environ.get("PARTNERSTWA_DEMO_PASSWORD", "partnerstwa-demo")
     e = engine()

@@ -12,8 +12,8 @@ from psycopg.errors import UndefinedTable
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 
+from core.errors import DatabaseUnavailable
 from services.config import normalise_database_url
-from services.errors import DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -138,7 +138,7 @@ def database_errors():
         ) from exc
     except (DataError, PsycopgDataError) as exc:
         # Values PostgreSQL cannot hold (a NUL byte in text, a number out of range).
-        from services.errors import InvalidInput
+        from core.errors import InvalidInput
 
         raise InvalidInput("a value cannot be stored: it holds a character or a number the"
                            " database refuses") from exc

@@ -81,7 +81,7 @@ def fresh_engine(fresh_db_url):
 def reference_db_url(template_url, data_dir):
     """One database with all real boundaries loaded, shared by read-only tests."""
     from services.config import Settings
-    from services.reference_data import load_reference_boundaries
+    from services.reference.reference_data import load_reference_boundaries
 
     url = _copy_of(template_url, f"partnerstwa_test_ref_{uuid.uuid4().hex[:8]}")
     engine = get_engine(url)
@@ -125,7 +125,7 @@ INDICATOR_FILES = (
 @pytest.fixture(scope="session")
 def indicator_reports(reference_engine, data_dir):
     """Every indicator file of the mirror imported into the reference database, once."""
-    from services.indicators import import_indicators
+    from services.indicators.store import import_indicators
 
     return {Path(name).name: import_indicators(reference_engine,
                                                data_dir / "indicators" / name, fmt)
@@ -135,7 +135,7 @@ def indicator_reports(reference_engine, data_dir):
 @pytest.fixture(scope="session")
 def unemployment_rate(reference_engine, indicator_reports):
     """Unemployed per 1,000 residents derived for every year with both inputs."""
-    from services.derived import unemployed_per_1000
+    from services.indicators.derived import unemployed_per_1000
 
     return unemployed_per_1000(reference_engine)
 
@@ -160,7 +160,7 @@ def gminas_frame(reference_engine):
 
 @pytest.fixture(scope="session")
 def partnerships_loaded(reference_engine, data_dir):
-    from services.partnerships import import_partnerships
+    from services.planning.partnerships import import_partnerships
 
     return import_partnerships(reference_engine, data_dir / "partnerships" / "examples.csv")
 

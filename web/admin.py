@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template
 
-from services import accounts
+from services.access import accounts
 from web import get_engine_for
 from web.api_common import int_arg
 

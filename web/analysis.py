@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify
 
-from services.analysis import get_run, list_runs
-from services.indicators import list_indicators
+from services.analysis.runs import get_run, list_runs
+from services.indicators.store import list_indicators
 from web import get_engine_for
 from web.api_common import int_arg
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from services.errors import BadRequest
+from core.errors import BadRequest
 
 
 def json_body() -> dict:

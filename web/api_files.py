@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.utils import secure_filename
 
-from services.errors import BadRequest
-from services.exports import FORMATS, export
-from services.project_import import import_projects
+from core.errors import BadRequest
+from services.planning.exports import FORMATS, export
+from services.planning.project_import import import_projects
 from web import get_engine_for
 from web.api_common import author
 

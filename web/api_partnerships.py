@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from services import area_stats, areas, comments, comparison, partnerships, projects
+from services.analysis import comparison
+from services.planning import area_stats, areas, comments, partnerships, projects
 from web import get_engine_for
 from web.api_common import author, int_arg, json_body, with_version
 

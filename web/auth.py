@@ -18,9 +18,9 @@ from flask import (
     url_for,
 )
 
-from services import accounts
-from services.access import ANONYMOUS, Unauthenticated
-from services.errors import PartnerstwaError
+from core.errors import PartnerstwaError
+from services.access import accounts
+from services.access.rules import ANONYMOUS, Unauthenticated
 from web import get_engine_for
 
 bp = Blueprint("auth", __name__)
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     def identify():
         g.principal = ANONYMOUS
         if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
-            from services.errors import BadRequest
+            from core.errors import BadRequest
 
             raise BadRequest("the request holds a NUL character")
         header = request.headers.get("Authorization", "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from services.errors import PartnerstwaError
+from core.errors import PartnerstwaError
 
 
 def _wants_json() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from services.units import boundary_version
+from services.reference.units import boundary_version
 from web import get_engine_for
 
 bp = Blueprint("health", __name__)

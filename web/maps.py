@@ -8,8 +8,8 @@ from threading import Lock
 
 from flask import Blueprint, current_app, jsonify, request
 
-from services import mapdata
-from services.errors import BadRequest
+from core.errors import BadRequest
+from services.analysis import mapdata
 from spatial.display import band_for_zoom
 from web import get_engine_for
 from web.api_common import int_arg

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from layers.bdl import BdlClient, Limits, RateLimiter, unit_to_teryt
-from services.bdl import fetch_variable
 from services.config import Settings
+from services.indicators.bdl import fetch_variable
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):
@@ -119,7 +119,7 @@ def test_rate_limiter_keeps_to_the_published_limits():
 
 def test_fetch_stores_the_variable(bdl_server, fresh_engine, fresh_db_url, boundaries_dir,
                                    tmp_path):
-    from services.boundaries import load_boundaries
+    from services.reference.boundaries import load_boundaries
 
     load_boundaries(fresh_engine, boundaries_dir / "gminy.geojson", "gmina", as_of="2020-01-01")
     url, _, samples = bdl_server

@@ -6,8 +6,8 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
+from core.errors import InvalidInput
 from layers.vector import read_vector
-from services.errors import InvalidInput
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 import shapely
 import sqlalchemy as sa
 
-from services.area_stats import area_stats, raster_stats
-from services.areas import area_history, create_area, restore_area, update_area
+from core.errors import BadRequest, Conflict, InvalidInput
 from services.config import Settings
-from services.errors import BadRequest, Conflict, InvalidInput
+from services.planning.area_stats import area_stats, raster_stats
+from services.planning.areas import area_history, create_area, restore_area, update_area
 from tests.conftest import object_counts
 
 THREE = ["2013011", "2013023", "2013033"]  # Wysokie Mazowieckie, Ciechanowiec, Czyżew

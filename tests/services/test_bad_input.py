@@ -10,9 +10,9 @@ import pyogrio
 import pytest
 import shapely
 
+from core.errors import InvalidInput
 from scripts.cli import main
-from services.boundaries import load_boundaries
-from services.errors import InvalidInput
+from services.reference.boundaries import load_boundaries
 from tests.conftest import fingerprint
 
 

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from core.errors import DatabaseUnavailable
 from services.db import drop_database, ensure_database, get_engine, init_database
-from services.errors import DatabaseUnavailable
 
 
 def test_init_creates_then_finds_everything(template_url):
@@ -39,7 +39,7 @@ def test_an_unreachable_server_is_reported_without_the_password():
 
 
 def test_a_missing_schema_says_to_run_db_init(template_url, boundaries_dir):
-    from services.boundaries import load_boundaries
+    from services.reference.boundaries import load_boundaries
 
     url = make_url(template_url).set(database=f"partnerstwa_test_bare_{uuid.uuid4().hex[:8]}")
     rendered = url.render_as_string(hide_password=False)

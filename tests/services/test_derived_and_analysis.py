@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from core.errors import BadRequest, InvalidInput, NotFound
 from scripts.cli import main
-from services import derived
-from services.analysis import get_run, run_analysis
-from services.errors import BadRequest, InvalidInput, NotFound
-from services.indicators import gmina_values, import_indicators
+from services.analysis.runs import get_run, run_analysis
+from services.indicators import derived
+from services.indicators.store import gmina_values, import_indicators
 from spatial.lisa import moran_local
 from spatial.weights import build_weights
 from tests.conftest import table_counts

@@ -11,9 +11,10 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from services import boundary_store, versioning
-from services.boundaries import load_boundaries
-from services.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable
+from services.planning import versioning
+from services.reference import boundary_store
+from services.reference.boundaries import load_boundaries
 from tests.conftest import fingerprint
 
 
@@ -63,8 +64,8 @@ def test_restart_during_a_boundary_load_leaves_nothing_half_written(fresh_engine
 
 def test_restart_during_an_edit_and_the_app_recovers(fresh_db_url, fresh_engine,
                                                      boundaries_dir, data_dir, monkeypatch):
-    from services.areas import create_area
-    from services.partnerships import import_partnerships
+    from services.planning.areas import create_area
+    from services.planning.partnerships import import_partnerships
     from web import create_app
 
     load_boundaries(fresh_engine, boundaries_dir / "powiaty.geojson", "powiat",
@@ -73,7 +74,7 @@ def test_restart_during_an_edit_and_the_app_recovers(fresh_db_url, fresh_engine,
     import_partnerships(fresh_engine, data_dir / "partnerships" / "examples.csv")
     area = create_area(fresh_engine, "P01", {"name": "Przed awarią", "kind": "other",
                                              "gminas": ["2013011"]})
-    from services.areas import update_area
+    from services.planning.areas import update_area
 
     real = versioning.accept
     calls = []
@@ -85,7 +86,7 @@ def test_restart_during_an_edit_and_the_app_recovers(fresh_db_url, fresh_engine,
         return real(*args, **kwargs)
 
     # The crash comes inside the accepted-change step that every edit goes through.
-    monkeypatch.setattr("services.versioning.accept", crash_then_accept)
+    monkeypatch.setattr("services.planning.versioning.accept", crash_then_accept)
     with pytest.raises(DatabaseUnavailable):
         update_area(fresh_engine, area["id"], {"version": 1, "name": "W trakcie awarii"})
     assert calls == [1]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.errors import InvalidInput
-from services.indicators import import_indicators
+from core.errors import InvalidInput
+from services.indicators.store import import_indicators
 from tests.conftest import table_counts
 
 

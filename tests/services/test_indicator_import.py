@@ -5,7 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from services.indicators import list_indicators
+from services.indicators.store import list_indicators
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.analysis.mapdata import indicator_map
 from services.db import drop_database, get_engine
-from services.errors import BadRequest, InvalidInput, NotFound
-from services.indicators import gmina_values, list_indicators
-from services.mapdata import indicator_map
+from services.indicators.store import gmina_values, list_indicators
 from tests.conftest import _copy_of
 
 

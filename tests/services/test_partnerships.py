@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from services.errors import InvalidInput, NotFound
-from services.partnerships import (
+from core.errors import InvalidInput, NotFound
+from services.planning.partnerships import (
     get_partnership,
     import_partnerships,
     list_partnerships,
@@ -80,7 +80,7 @@ def test_unknown_member_and_leaders(reference_engine, partnerships_loaded, tmp_p
 
 
 def test_non_contiguous_partnership_is_a_warning(fresh_engine, boundaries_dir, tmp_path):
-    from services.boundaries import load_boundaries
+    from services.reference.boundaries import load_boundaries
 
     load_boundaries(fresh_engine, boundaries_dir / "gminy.geojson", "gmina", as_of="2020-01-01")
     path = tmp_path / "p.csv"

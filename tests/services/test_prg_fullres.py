@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from services.boundaries import load_boundaries
+from services.reference.boundaries import load_boundaries
 
 PRG = "prg_powiaty_wielkopolskie_fullres.gpkg"
 

@@ -8,9 +8,9 @@ import pyogrio
 import pytest
 import shapely
 
-from services import project_import
-from services.errors import InvalidInput
-from services.project_import import import_projects
+from core.errors import InvalidInput
+from services.planning import project_import
+from services.planning.project_import import import_projects
 from tests.conftest import object_counts
 
 

@@ -8,9 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from services.errors import BadRequest, Conflict, InvalidInput
-from services.exports import export
-from services.projects import (
+from core.errors import BadRequest, Conflict, InvalidInput
+from services.planning.exports import export
+from services.planning.projects import (
     create_project,
     list_projects,
     project_history,

@@ -13,10 +13,10 @@ import geopandas as gpd
 import pytest
 import sqlalchemy as sa
 
+from core.errors import InvalidInput
 from layers.download import DownloadFailed
 from services.config import Settings
-from services.errors import InvalidInput
-from services.reference_data import load_reference_boundaries
+from services.reference.reference_data import load_reference_boundaries
 
 FILES = {"A01_Granice_wojewodztw": "wojewodztwa.geojson",
          "A02_Granice_powiatow": "powiaty.geojson", "A03_Granice_gmin": "gminy.geojson"}
@@ -88,7 +88,7 @@ def test_an_incomplete_mirror_is_named(fresh_engine, fresh_db_url, tmp_path):
 
 def test_the_mirror_gives_indicators_and_the_demo_risk_index(fresh_engine, fresh_db_url,
                                                              data_dir):
-    from services.reference_data import load_reference_indicators
+    from services.reference.reference_data import load_reference_indicators
 
     settings = Settings(database_url=fresh_db_url, data_dir=data_dir)
     load_reference_boundaries(fresh_engine, settings, show_progress=False)

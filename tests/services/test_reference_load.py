@@ -4,8 +4,8 @@ import json
 
 import sqlalchemy as sa
 
-from services.boundaries import load_boundaries
-from services.units import boundary_status
+from services.reference.boundaries import load_boundaries
+from services.reference.units import boundary_status
 from tests.conftest import fingerprint
 
 AREA_KM2 = 312_481.166  # ground_truth.json: polygon area in EPSG:2180

@@ -82,7 +82,7 @@ USERS = {
 
 @pytest.fixture(scope="session")
 def accounts(reference_engine, partnerships_loaded):
-    from services.accounts import add_user, assign
+    from services.access.accounts import add_user, assign
 
     for email, (role, voivodeship, partnerships) in USERS.items():
         add_user(reference_engine, email, PASSWORD, role, voivodeship=voivodeship)

@@ -27,7 +27,7 @@ def clients(app, accounts):
 
 @pytest.fixture(scope="module")
 def area_p01(reference_engine, partnerships_loaded):
-    from services.areas import create_area
+    from services.planning.areas import create_area
 
     return create_area(reference_engine, "P01", {"name": "Obszar do macierzy", "kind": "other",
                                                  "gminas": ["2013062"]})
@@ -128,7 +128,7 @@ def test_workspace_page(clients, role, status):
 
 def test_csrf_is_required_for_session_writes_but_not_for_tokens(app, accounts,
                                                                reference_engine):
-    from services.accounts import create_token
+    from services.access.accounts import create_token
 
     client = app.test_client()
     sign_in(client, "expert@test.pl")
@@ -149,7 +149,7 @@ def test_csrf_is_required_for_session_writes_but_not_for_tokens(app, accounts,
 
 
 def test_sign_in_is_rate_limited(app, reference_engine):
-    from services.accounts import add_user
+    from services.access.accounts import add_user
 
     add_user(reference_engine, "limit@test.pl", PASSWORD, "ministry")
     client = app.test_client()
@@ -167,7 +167,7 @@ def test_sign_in_is_rate_limited(app, reference_engine):
 
 
 def test_disabling_ends_sessions_and_tokens(app, reference_engine):
-    from services.accounts import add_user, create_token, disable
+    from services.access.accounts import add_user, create_token, disable
 
     add_user(reference_engine, "leaving@test.pl", PASSWORD, "ministry")
     token = create_token(reference_engine, "leaving@test.pl", "stary")

@@ -1,6 +1,6 @@
 """Analysis runs and indicators over HTTP: the same JSON as the CLI prints."""
 
-from services.analysis import get_run, run_analysis
+from services.analysis.runs import get_run, run_analysis
 
 
 def test_run_json_equals_the_stored_run(client, reference_engine, unemployment_rate):

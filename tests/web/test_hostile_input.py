@@ -68,7 +68,7 @@ BAD_BODIES = [
 
 
 def test_malformed_json_and_geojson(client, reference_engine, partnerships_loaded):
-    from services.areas import create_area
+    from services.planning.areas import create_area
 
     area = create_area(reference_engine, "P01", {"name": "Cel", "kind": "other",
                                                  "gminas": ["2013011"]})
@@ -130,8 +130,8 @@ def test_oversize_bodies(app, accounts, reference_engine):
 
 @pytest.mark.browser
 def test_markup_in_titles_and_names_is_never_run(page, live_url, accounts, reference_engine):
-    from services.areas import create_area
-    from services.projects import create_project
+    from services.planning.areas import create_area
+    from services.planning.projects import create_project
 
     title = "<img src=x onerror=\"window.__pwned = 1\"><script>window.__pwned = 2</script>"
     create_project(reference_engine, "P02", {"title": title, "theme": title,

@@ -3,8 +3,8 @@
 import geopandas as gpd
 import pytest
 
-from services.boundaries import load_boundaries
 from services.db import get_engine
+from services.reference.boundaries import load_boundaries
 from tests.web.conftest import serve
 from web import create_app
 

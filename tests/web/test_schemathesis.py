@@ -9,7 +9,7 @@ from pathlib import Path
 
 def test_the_api_keeps_its_contract(live_url, accounts, reference_engine, indicator_reports,
                                     tmp_path):
-    from services.accounts import create_token
+    from services.access.accounts import create_token
 
     token = create_token(reference_engine, "expert@test.pl", "schemathesis")
     cli = shutil.which("schemathesis") or str(Path(sys.executable).with_name("schemathesis"))

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from services.analysis import run_analysis
+from services.analysis.runs import run_analysis
 from tests.web.conftest import browser_sign_in
 
 pytestmark = pytest.mark.browser
@@ -135,7 +135,7 @@ def test_expert_draws_an_area(page, live_url, partnerships_loaded, accounts):
 
 def test_expert_moves_a_corner_of_a_saved_area(page, live_url, reference_engine, accounts,
                                               partnerships_loaded):
-    from services.areas import create_area, get_area
+    from services.planning.areas import create_area, get_area
 
     ring = [[21.95, 53.42], [22.15, 53.42], [22.15, 53.30], [21.95, 53.30], [21.95, 53.42]]
     area = create_area(reference_engine, "P02", {
@@ -195,7 +195,7 @@ def test_expert_places_a_point_project_and_exports_a_shapefile(page, live_url, a
 def test_second_browser_saving_a_stale_version_sees_the_conflict(browser, live_url,
                                                                  reference_engine, accounts,
                                                                  partnerships_loaded):
-    from services.areas import create_area
+    from services.planning.areas import create_area
 
     area = create_area(reference_engine, "P01", {"name": "Sporny obszar", "kind": "other",
                                                  "gminas": ["2013042", "2013052"]})

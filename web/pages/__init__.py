@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, render_template, url_for
 
-from services.access import readable_voivodeship
-from services.analysis import list_runs
+from core.errors import NotFound
+from services.access.rules import readable_voivodeship
+from services.analysis.runs import list_runs
 from services.db import database_errors
-from services.errors import NotFound
-from services.indicators import list_indicators
-from services.partnerships import get_partnership, list_partnerships
-from services.units import boundary_status
+from services.indicators.store import list_indicators
+from services.planning.partnerships import get_partnership, list_partnerships
+from services.reference.units import boundary_status
 from web import get_engine_for
 from web.pages.folium_map import base_map, dual_map, render_parts
 

@@ -6,9 +6,9 @@ import gzip
 
 from flask import Blueprint, current_app, request
 
+from core.errors import BadRequest, NotFound
 from layers.catalogue import LEVELS
-from services.errors import BadRequest, NotFound
-from services.units import boundary_version, units_geojson
+from services.reference.units import boundary_version, units_geojson
 from web import get_engine_for
 
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units")

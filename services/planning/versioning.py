@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from services.errors import BadRequest, Conflict, NotFound
+from core.errors import BadRequest, Conflict, NotFound
 
 TABLES = {"functional_area": "functional area", "project": "project"}
 
@@ -31,7 +31,7 @@ def accept(conn, actor, kind: str, object_id: int, version: int, action: str, au
            comment: str, data: dict, geom_ewkb: str | None, before: dict | None,
            after: dict | None = None) -> None:
     """Keep an accepted change twice: as a version (to list and restore) and in the audit log."""
-    from services.access import audit
+    from services.access.rules import audit
 
     record(conn, kind, object_id, version, "accepted", action, author, comment, data, geom_ewkb)
     audit(conn, actor, action, kind, object_id, before,

@@ -8,12 +8,12 @@ import io
 import pandas as pd
 import sqlalchemy as sa
 
+from core.errors import BadRequest, NotFound
 from layers.catalogue import VOIVODESHIP_CODES
-from services.access import SYSTEM, Principal, readable_filter, readable_voivodeship
-from services.area_stats import aggregate, population_by_gmina
+from services.access.rules import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.cache import cached, data_version
 from services.db import database_errors
-from services.errors import BadRequest, NotFound
+from services.planning.area_stats import aggregate, population_by_gmina
 
 DEFAULT_INDICATORS = ("unemployed_per_1000", "population_change_pct_3y",
                       "net_migration_per_1000", "density", "marginalisation_risk")

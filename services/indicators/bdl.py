@@ -7,13 +7,13 @@ import os
 import pandas as pd
 import sqlalchemy as sa
 
+from core.errors import BadRequest
 from layers.bdl import BdlClient, unit_to_teryt
 from layers.indicator_catalogue import IndicatorSpec
 from layers.indicator_readers import level_of
 from services.config import Settings
 from services.db import database_errors
-from services.errors import BadRequest
-from services.indicators import gmina_codes, store_values, upsert_indicator
+from services.indicators.store import gmina_codes, store_values, upsert_indicator
 
 VALUE_ATTRIBUTE = 1  # 'wartość'; other attributes flag confidential or missing data
 

@@ -15,11 +15,11 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from core.errors import BadRequest, InvalidInput
 from layers.vector import read_all
-from services.access import SYSTEM, Principal, require_write
+from services.access.rules import SYSTEM, Principal, require_write
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput
-from services.projects import clean_attributes, insert_project
+from services.planning.projects import clean_attributes, insert_project
 from spatial.geometry_input import FAMILIES, GeometryProblem, to_puwg1992
 
 MAX_FEATURES = 20_000

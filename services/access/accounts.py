@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from services.access import ROLES, SYSTEM, Principal, Unauthenticated, audit, require_role
+from core.errors import BadRequest, InvalidInput, NotFound, PartnerstwaError
+from services.access.rules import ROLES, SYSTEM, Principal, Unauthenticated, audit, require_role
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound, PartnerstwaError
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 10

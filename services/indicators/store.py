@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from core.errors import InvalidInput, NotFound
 from layers.indicator_catalogue import DIRECTIONS, KNOWN, IndicatorSpec, slug
 from layers.indicator_readers import ReadResult, read_bdl_csv, read_gus_t21, read_plain_csv
 from services.db import database_errors
-from services.errors import InvalidInput, NotFound
 
 FORMATS = ("bdl-csv", "gus-t21", "csv")
 SHOW = 10

@@ -13,10 +13,10 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from services.access import SYSTEM, Principal, readable_filter, require_read
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.access.rules import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
-from services.indicators import gmina_values
+from services.indicators.store import gmina_values
 from spatial.getis import gi_star
 from spatial.lisa import moran_global, moran_local
 from spatial.regions import regions

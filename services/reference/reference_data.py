@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from core.errors import InvalidInput
 from layers.archive import safe_extract
 from layers.catalogue import (
     DEMO_RISK_INDEX,
@@ -17,9 +18,8 @@ from layers.catalogue import (
     MIRROR_PARTNERSHIPS,
 )
 from layers.download import download
-from services.boundaries import LoadSummary, Progress, load_boundaries
 from services.config import Settings
-from services.errors import InvalidInput
+from services.reference.boundaries import LoadSummary, Progress, load_boundaries
 
 # Parents first, so that every level's parent codes are checked.
 LOAD_ORDER = ("voivodeship", "powiat", "gmina")
@@ -73,8 +73,8 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
 
     Returns the import and derivation reports; an empty list without a mirror.
     """
-    from services import derived
-    from services.indicators import import_indicators
+    from services.indicators import derived
+    from services.indicators.store import import_indicators
 
     say = progress or (lambda _m: None)
     if not settings.data_dir:
@@ -98,7 +98,7 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
 
 def load_reference_partnerships(engine: sa.Engine, settings: Settings):
     """The mirror's example partnerships (replaced on every run); None without a mirror."""
-    from services.partnerships import import_partnerships
+    from services.planning.partnerships import import_partnerships
 
     if not settings.data_dir:
         return None

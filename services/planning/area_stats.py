@@ -17,11 +17,11 @@ import shapely
 import sqlalchemy as sa
 from pyproj import Transformer
 
+from core.errors import InvalidInput, NotFound
 from layers.catalogue import AREA_WEIGHTED_INDICATORS, EXTENSIVE_INDICATORS, RASTERS
-from services.access import SYSTEM, Principal, require_read
+from services.access.rules import SYSTEM, Principal, require_read
 from services.config import Settings
 from services.db import database_errors
-from services.errors import InvalidInput, NotFound
 
 MIN_SHARE = 1e-6  # shares below this are boundary slivers of neighbouring gminas
 

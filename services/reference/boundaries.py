@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from core.errors import InvalidInput
 from layers.catalogue import (
     CODE_FIELD_CANDIDATES,
     LEVELS,
@@ -28,9 +29,8 @@ from layers.catalogue import (
     level as get_level,
 )
 from layers.vector import VectorSource, read_vector
-from services.boundary_store import SHOW, listing, write_units
 from services.db import database_errors
-from services.errors import InvalidInput
+from services.reference.boundary_store import SHOW, listing, write_units
 from spatial.boundaries import (
     EPSG_PUWG1992,
     POLAND_BOX_2180,

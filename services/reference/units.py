@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from core.errors import BadRequest
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES
 from layers.catalogue import level as get_level
 from services.db import database_errors
-from services.errors import BadRequest
 
 MAX_TOLERANCE_M = 5_000.0
 

@@ -9,10 +9,10 @@ import numpy as np
 import shapely
 import sqlalchemy as sa
 
+from core.errors import BadRequest, InvalidInput, NotFound
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES
 from services.cache import cached, data_version
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
 from spatial.display import BANDS, simplified_features
 
 CLASSIFIERS = {

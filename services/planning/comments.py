@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.access import SYSTEM, Forbidden, Principal, audit, require_read
+from core.errors import BadRequest, NotFound
+from services.access.rules import SYSTEM, Forbidden, Principal, audit, require_read
 from services.db import database_errors
-from services.errors import BadRequest, NotFound
 
 KINDS = {"partnership": None, "functional_area": "functional_area", "project": "project"}
 

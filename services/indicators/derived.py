@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from core.errors import InvalidInput
 from layers.indicator_catalogue import KNOWN, IndicatorSpec
 from layers.indicator_readers import gmina_key
 from services.db import database_errors
-from services.errors import InvalidInput
-from services.indicators import gmina_codes, store_values, upsert_indicator
+from services.indicators.store import gmina_codes, store_values, upsert_indicator
 from spatial.composite import CompositeError, composite_index
 
 SIGNS = {"higher-worse": 1, "higher-better": -1}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from services.access import SYSTEM, Forbidden, Principal, audit, readable_filter, require_read
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.access.rules import SYSTEM, Forbidden, Principal, audit, readable_filter, require_read
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
 
 STATUSES = ("candidate", "active", "completed", "withdrawn")
 CSV_COLUMNS = ("partnership_id", "partnership_name", "member_teryt", "member_kind", "role")

@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 import shapely
 import sqlalchemy as sa
 
-from services.access import (
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.access.rules import (
     SYSTEM,
     Principal,
     readable_filter,
@@ -17,8 +18,7 @@ from services.access import (
     require_write,
 )
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
-from services.versioning import (
+from services.planning.versioning import (
     accept,
     accepted_version,
     expected_version,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shapely
 import sqlalchemy as sa
 
-from services.access import SYSTEM, Principal, require_read, require_write
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.access.rules import SYSTEM, Principal, require_read, require_write
 from services.db import database_errors
-from services.errors import BadRequest, InvalidInput, NotFound
-from services.versioning import (
+from services.planning.versioning import (
     accept,
     accepted_version,
     conflict,

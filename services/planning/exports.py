@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from psycopg import sql as psql
 from pyproj import Transformer
 
-from services.access import SYSTEM, Principal, readable_filter, require_read
+from core.errors import BadRequest, NotFound
+from services.access.rules import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
-from services.errors import BadRequest, NotFound
 
 FORMATS = {"shp": ".zip", "gpkg": ".gpkg", "geojson": ".geojson", "csv": ".csv", "fgb": ".fgb"}
 DBF_TEXT_BYTES = 254

@@ -10,8 +10,8 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from core.errors import InvalidInput
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES, Level
-from services.errors import InvalidInput
 
 SHOW = 5  # how many offending items a message lists
 # The prefix of a code that names the scope a load replaces: a load of powiats replaces the

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from services.errors import PartnerstwaError
+from core.errors import PartnerstwaError
 
 ROLES = ("admin", "expert", "marshal_office", "ministry")
 
@@ -69,7 +69,7 @@ def readable_filter(actor: Principal, column: str = "p.id") -> tuple[str, dict]:
 
 def require_read(conn, actor: Principal, partnership_id: str) -> None:
     """Reading a partnership's working data; unknown and hidden look the same (404)."""
-    from services.errors import NotFound
+    from core.errors import NotFound
 
     condition, params = readable_filter(actor, "id")
     found = conn.execute(sa.text(f"SELECT 1 FROM partnership WHERE id = :pid AND {condition}"),

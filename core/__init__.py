@@ -1,0 +1,1 @@
+"""The error hierarchy shared by every layer."""

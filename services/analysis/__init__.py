@@ -1,0 +1,1 @@
+"""Spatial analyses (LISA, Gi*, regions), choropleth data and comparisons."""

@@ -1,0 +1,1 @@
+"""Indicators: imports of GUS files, the BDL API, derived indicators."""

@@ -1,0 +1,1 @@
+"""Partnerships, functional areas, projects, their versions, imports and exports."""

@@ -1,0 +1,1 @@
+"""Reference data: administrative boundaries, their loads and the unit listings."""
