@@ -13,18 +13,21 @@ export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/partnerstwa
 
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup venv db load serve bench lint clean
+.PHONY: demo test test-setup setup venv db load serve bench lint clean
 
+# A venv without pip (Debian's python3 without python3-venv) is completed, not kept.
 $(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { $(PYTHON) -c 'import ensurepip' 2>/dev/null \
+	  || scripts/provision_system.sh python; $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 venv: $(STAMP)
 
+# The app imports WeasyPrint (reports), which loads the libraries of `documents`.
 setup: venv
-	scripts/provision_system.sh postgis
+	scripts/provision_system.sh postgis documents
 
 db: setup
 	$(BIN)/partnerstwa db init
@@ -33,6 +36,7 @@ load: db
 	$(BIN)/partnerstwa load reference
 	$(BIN)/partnerstwa analyse lisa --indicator marginalisation_risk --year 2024 --seed 2024 --reuse
 	$(BIN)/partnerstwa analyse lisa --indicator unemployed_per_1000 --year 2024 --seed 2024 --reuse
+	$(BIN)/partnerstwa analyse gi --indicator marginalisation_risk --year 2024 --seed 2024 --reuse
 	$(BIN)/partnerstwa users demo
 
 serve: venv
@@ -40,18 +44,22 @@ serve: venv
 
 demo: load serve
 
-test: venv
-	scripts/provision_system.sh postgis browser
+# Every executable and library the tests use (tests/test_provisioning.py keeps this true).
+test-setup: venv
+	scripts/provision_system.sh postgis browser gdal qgis documents
+
+test: test-setup
 	$(BIN)/python -m pytest
 
 bench: venv
-	scripts/provision_system.sh postgis gdal
+	scripts/provision_system.sh postgis gdal documents
 	$(BIN)/python bench/load_boundaries.py
 	$(BIN)/python bench/lisa.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/diagnosis.py
 	scripts/provision_system.sh browser
 	$(BIN)/python bench/map_payload.py
-	$(BIN)/python -m pip install --quiet "locust>=2.20,<3"
+	$(BIN)/python bench/natural_breaks.py
 	$(BIN)/python bench/load.py
 
 lint: venv

@@ -81,12 +81,16 @@ def served(url: str, workers: int = 2):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        # Start-up imports the whole stack: on a busy machine that takes well over 30 s.
+        deadline = time.monotonic() + 180
+        while server.poll() is None and time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
+        if server.poll() is not None:
+            sys.exit(f"bench: error: `partnerstwa serve` ended with {server.returncode}")
         # Build the display layer once, as the first visitor after a boundary load does.
         urllib.request.urlopen(base + "/api/v1/layers/gmina?zoom=6", timeout=60)
         yield base, server

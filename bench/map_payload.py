@@ -102,7 +102,9 @@ def main() -> None:
         with served(url) as (ours_url, _server):
             html = baseline_html(url, f"http://127.0.0.1:{base_port}/static")
             serve_baseline(html, REPO / "web" / "static", base_port)
-            ours_ready = ("document.body.dataset.features === '2477' && "
+            # Polled from the first byte on (wait_until="commit"): before the parser reaches
+            # <body>, document.body is null.
+            ours_ready = ("!!document.body && document.body.dataset.features === '2477' && "
                           f"(document.body.dataset.painted || '').startsWith('{INDICATOR}:')")
             base_ready = ("document.querySelectorAll('.leaflet-overlay-pane path').length"
                           " >= 2477")

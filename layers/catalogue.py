@@ -56,6 +56,7 @@ MIRROR_INDICATORS = (
     ("indicators/bdl_exports/LUDN_2425_2023.csv", "bdl-csv"),
     ("indicators/bdl_exports/LUDN_2425_2024.csv", "bdl-csv"),
     ("indicators/bdl_exports/RYNE_1944_2003_2024.csv", "bdl-csv"),
+    ("indicators/bdl_exports/LUDN_ekonomiczne_grupy_wieku_2010_2019.csv", "bdl-csv"),
     ("indicators/gus_tables/powierzchnia_ludnosc_gminy_tabl21_2022.csv", "gus-t21"),
     ("indicators/gus_tables/powierzchnia_ludnosc_gminy_tabl21_2023.csv", "gus-t21"),
 )
@@ -75,6 +76,8 @@ DEMO_RISK_INDEX = {
 EXTENSIVE_INDICATORS = frozenset({
     "population", "population_thousands", "population_men_thousands",
     "population_women_thousands", "unemployed", "area_ha",
+    "population_pre_working", "population_working", "population_working_mobile",
+    "population_working_non_mobile", "population_post_working",
 })
 
 # Densities are averaged with area weights, which gives total population over total area.

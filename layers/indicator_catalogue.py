@@ -61,7 +61,37 @@ KNOWN: dict[str, IndicatorSpec] = {s.code: s for s in (
           "GUS, migracje wewnętrzne", "higher-better"),
     _spec("density_derived", "Gęstość zaludnienia (obliczona)", "Population density (computed)",
           "osoby/km²", "derived", "", "higher-better"),
+    _spec("population_pre_working", "Ludność w wieku przedprodukcyjnym",
+          "Population of pre-working age", "osoby", "GUS BDL",
+          "LUDN, ekonomiczne grupy wieku", "neutral"),
+    _spec("population_working", "Ludność w wieku produkcyjnym", "Population of working age",
+          "osoby", "GUS BDL", "LUDN, ekonomiczne grupy wieku", "neutral"),
+    _spec("population_working_mobile", "Ludność w wieku produkcyjnym mobilnym",
+          "Population of mobile working age", "osoby", "GUS BDL",
+          "LUDN, ekonomiczne grupy wieku", "neutral"),
+    _spec("population_working_non_mobile", "Ludność w wieku produkcyjnym niemobilnym",
+          "Population of non-mobile working age", "osoby", "GUS BDL",
+          "LUDN, ekonomiczne grupy wieku", "neutral"),
+    _spec("population_post_working", "Ludność w wieku poprodukcyjnym",
+          "Population of post-working age", "osoby", "GUS BDL",
+          "LUDN, ekonomiczne grupy wieku", "neutral"),
+    _spec("dependency_ratio", "Wskaźnik obciążenia demograficznego",
+          "Demographic dependency ratio", "osoby w wieku nieprodukcyjnym na 100 w wieku"
+          " produkcyjnym", "derived", "", "higher-worse"),
+    _spec("post_working_share_pct", "Udział ludności w wieku poprodukcyjnym",
+          "Share of post-working-age population", "%", "derived", "", "higher-worse"),
 )}
+
+# The economic age groups whose sum is the whole population (GUS: pre-working 0-17,
+# working 18-59 women / 18-64 men, post-working above).
+AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
+
+# Rates whose denominator is held as counts: averaged over gminas with these counts as
+# weights, the mean is exactly the rate of the whole area (sum over sum).
+RATE_DENOMINATORS = {
+    "dependency_ratio": ("population_working",),
+    "post_working_share_pct": AGE_GROUPS,
+}
 
 # BDL variable names (lower case, as in the export headers) of known indicators.
 BDL_NAMES = {
@@ -74,6 +104,12 @@ BDL_NAMES = {
     "zmiana liczby ludności na 1000 mieszkańców": "population_change_per_1000",
     "wskaźnik urbanizacji": "urbanisation_pct",
     ("RYNE_1944", "ogółem"): "unemployed",
+    # Population by economic age group: the export's headers carry the group and the sex.
+    "w wieku przedprodukcyjnym;ogółem": "population_pre_working",
+    "w wieku produkcyjnym;ogółem": "population_working",
+    "w wieku produkcyjnym mobilnym;ogółem": "population_working_mobile",
+    "w wieku produkcyjnym niemobilnym;ogółem": "population_working_non_mobile",
+    "w wieku poprodukcyjnym;ogółem": "population_post_working",
 }
 
 
@@ -90,6 +126,11 @@ def bdl_indicator(table: str, variable: str, unit: str) -> IndicatorSpec:
     code = BDL_NAMES.get((table, name)) or BDL_NAMES.get(name)
     if code:
         return KNOWN[code]
-    code = slug(f"bdl_{table}_{name}")[:63]
+    code = slug(f"bdl_{table}_{name}")
+    if len(code) > 63:
+        # Cutting alone would give two variables sharing a long prefix one code.
+        import hashlib
+
+        code = f"{code[:54]}_{hashlib.sha1(code.encode()).hexdigest()[:8]}"
     return IndicatorSpec(code, variable.strip(), variable.strip(), unit, "GUS BDL", table,
                          "neutral")

@@ -30,6 +30,9 @@ class ReadResult:
     indicators: dict[str, IndicatorSpec]
     skipped: dict[str, int] = field(default_factory=dict)
     source_format: str = ""
+    # Codes a spreadsheet shortened (leading zeros lost), by the 7-digit code they were read
+    # as: (code as written, the file's name of the unit, line).
+    short_codes: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -85,7 +88,7 @@ def _read_text(path: Path) -> str:
 HEADER = re.compile(r"^(?P<name>.*?)[;,](?P<year>\d{4})[;,]\[(?P<unit>[^\]]*)\]$")
 
 
-def read_bdl_csv(path: Path) -> ReadResult:
+def read_bdl_csv(path: Path, **_) -> ReadResult:
     """A CSV exported from GUS's Bank Danych Lokalnych, in either dialect."""
     where = str(path)
     text = _read_text(path)
@@ -124,9 +127,15 @@ def read_bdl_csv(path: Path) -> ReadResult:
         if not record or not any(c.strip() for c in record):
             continue
         code = record[0].strip()
-        if not re.fullmatch(r"\d{7}", code):
+        if not re.fullmatch(r"\d{1,7}", code):
             raise InvalidInput(f"line {line_no}: {code!r} is not a 7-digit TERYT code",
                                where=where)
+        if len(code) < 7:
+            # A spreadsheet read the code as a number. Kept as written until the import
+            # decides, against the loaded units and their names, whether to repair it.
+            written, code = code, code.zfill(7)
+            result.short_codes.setdefault(code, (written, record[1].strip() if len(record) > 1
+                                                 else "", line_no))
         level = level_of(code)
         if level is None:
             result.skip(PART_TYPES.get(code[6], f"unknown type digit {code[6]}"))
@@ -165,7 +174,7 @@ def read_bdl_csv(path: Path) -> ReadResult:
 T21_CODE = re.compile(r"^(\d{6}) (\d)$")
 
 
-def read_gus_t21(path: Path, year: int | None = None) -> ReadResult:
+def read_gus_t21(path: Path, year: int | None = None, **_) -> ReadResult:
     """GUS 'Powierzchnia i ludność w przekroju terytorialnym', table 21 (gminas).
 
     The edition year E comes from the file name or ``year``: areas are as of 1 January E
@@ -217,7 +226,7 @@ def read_gus_t21(path: Path, year: int | None = None) -> ReadResult:
     return result
 
 
-def read_plain_csv(path: Path, spec: IndicatorSpec, *, max_year: int) -> ReadResult:
+def read_plain_csv(path: Path, spec: IndicatorSpec, *, max_year: int, **_) -> ReadResult:
     """A CSV with columns teryt, year, value (gmina codes of 6 or 7 digits)."""
     where = str(path)
     text = _read_text(path)

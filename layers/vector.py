@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import sqlite3
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,54 @@ def _pick(candidates: list[Path], layer: str | None, preferred: tuple[str, ...],
     )
 
 
+def _shapefile_counts(path: Path, where: str) -> None:
+    """Refuse a Shapefile whose .dbf holds another number of records than its .shp shapes
+    (GDAL would read the smaller count silently)."""
+    def sibling(suffix: str) -> Path | None:
+        return next((p for p in (path.with_suffix(suffix), path.with_suffix(suffix.upper()))
+                     if p.exists()), None)
+
+    shx, dbf = sibling(".shx"), sibling(".dbf")
+    if shx is None or dbf is None:
+        return
+    shapes = max(shx.stat().st_size - 100, 0) // 8
+    with open(dbf, "rb") as fh:
+        header = fh.read(8)
+    if len(header) < 8:
+        raise InvalidInput("the .dbf file is truncated (no header)", where=where)
+    records = struct.unpack("<I", header[4:8])[0]
+    if records != shapes:
+        raise InvalidInput(
+            f"the .dbf holds {records} records but the .shp {shapes} shapes: the files do not"
+            " belong together or one was cut; refused", where=where)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _refuse_views(path: Path, layer_names: list[str], where: str) -> None:
+    """A GeoPackage (SQLite) layer that is an SQL view can compute any number of rows from a
+    small file: refuse views, before GDAL reads or counts anything."""
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            views = {str(name).lower() for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'view'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"cannot read as a GeoPackage: {exc}", where=where) from None
+    hit = [n for n in layer_names if n.lower() in views]
+    if hit:
+        raise InvalidInput(
+            f"layer {hit[0]!r} is an SQL view, not a table; views are refused because they can"
+            " compute any number of rows: save the layer as a table (e.g. ogr2ogr -f GPKG"
+            " out.gpkg in.gpkg) and import that", where=where)
+
+
 def _gdal_message(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
@@ -90,7 +140,7 @@ def _shapefile_encoding(path: Path, encoding: str | None, where: str) -> str | N
 
 
 def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[str, ...],
-          where: str) -> VectorSource:
+          where: str, max_features: int | None = None) -> VectorSource:
     try:
         layers = pyogrio.list_layers(path)
         layer_names = [str(row[0]) for row in layers]
@@ -104,11 +154,21 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
                     "several layers; choose one with --layer: " + ", ".join(layer_names),
                     where=where,
                 )
+        _refuse_views(path, [chosen_layer] if chosen_layer else layer_names, where)
+        if path.suffix.lower() == ".shp":
+            _shapefile_counts(path, where)
         encoding = _shapefile_encoding(path, encoding, where)
         info = pyogrio.read_info(path, layer=chosen_layer, encoding=encoding)
         kwargs = {"layer": chosen_layer}
         if encoding:
             kwargs["encoding"] = encoding
+        if max_features is not None:
+            # Count before reading; then read no more than one past the limit, in case the
+            # stored count lies.
+            if info.get("features", -1) > max_features:
+                raise InvalidInput(f"{info['features']} features; at most {max_features} in one"
+                                   " import", where=where)
+            kwargs["max_features"] = max_features + 1
         frame = pyogrio.read_dataframe(path, use_arrow=True, **kwargs)
     except InvalidInput:
         raise
@@ -117,6 +177,9 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
             pyogrio.errors.CRSError, RuntimeError, ValueError) as exc:
         raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
                            where=where) from exc
+    if max_features is not None and len(frame) > max_features:
+        raise InvalidInput(f"more than {max_features} features; at most {max_features} in one"
+                           " import", where=where)
     if len(frame) == 0:
         raise InvalidInput("the dataset has no features", where=where)
     return VectorSource(frame, where, info.get("driver", "?"), chosen_layer, encoding)
@@ -132,16 +195,7 @@ def read_vector(path: str | Path, *, layer: str | None = None, encoding: str | N
     """
     path = Path(path)
     where = str(path)
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r}; e.g. cp1250, iso-8859-2, utf-8",
-                               where=where) from None
-    if not path.exists():
-        raise InvalidInput("no such file or folder", where=where)
-    if path.is_file() and path.stat().st_size == 0:
-        raise InvalidInput("the file is empty", where=where)
+    _check_file(path, encoding, where)
     if path.is_dir():
         target = _pick(_candidates(path), layer, preferred_layers, where)
         return _read(target, layer if target.suffix.lower() == ".gpkg" else None, encoding,
@@ -152,17 +206,35 @@ def read_vector(path: str | Path, *, layer: str | None = None, encoding: str | N
             target = _pick(_candidates(Path(tmp)), layer, preferred_layers, where)
             return _read(target, layer if target.suffix.lower() == ".gpkg" else None, encoding,
                          preferred_layers, f"{where}!{target.relative_to(tmp)}")
+    return _read(path, layer, encoding, preferred_layers, where)
+
+
+def _check_file(path: Path, encoding: str | None, where: str) -> None:
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {encoding!r}; e.g. cp1250, iso-8859-2, utf-8",
+                               where=where) from None
+    if not path.exists():
+        raise InvalidInput("no such file or folder", where=where)
+    if path.is_file() and path.stat().st_size == 0:
+        raise InvalidInput("the file is empty", where=where)
     if path.suffix.lower() == ".shp":
         missing = [s for s in (".shx", ".dbf") if not path.with_suffix(s).exists()
                    and not path.with_suffix(s.upper()).exists()]
         if missing:
             raise InvalidInput(f"the Shapefile lacks its {' and '.join(missing)} file",
                                where=where)
-    return _read(path, layer, encoding, preferred_layers, where)
 
 
-def read_all(path: str | Path, *, encoding: str | None = None) -> list[VectorSource]:
-    """Every vector layer of a file, folder or .zip (e.g. one Shapefile per geometry type)."""
+def read_all(path: str | Path, *, encoding: str | None = None,
+             max_features: int | None = None) -> list[VectorSource]:
+    """Every vector layer of a file, folder or .zip (e.g. one Shapefile per geometry type).
+
+    With ``max_features``, the layers together may hold no more: counted before reading, and
+    reading stops past the limit.
+    """
     path = Path(path)
     where = str(path)
     if not path.exists():
@@ -174,7 +246,7 @@ def read_all(path: str | Path, *, encoding: str | None = None) -> list[VectorSou
         if not files:
             raise InvalidInput("no vector dataset found (looked for .shp, .gpkg, .geojson,"
                                " .json, .fgb)", where=where)
-        out = []
+        out, left = [], max_features
         for file in files:
             name = f"{where}!{file.relative_to(root)}" if root else str(file)
             try:
@@ -182,8 +254,12 @@ def read_all(path: str | Path, *, encoding: str | None = None) -> list[VectorSou
             except (pyogrio.errors.DataSourceError, RuntimeError) as exc:
                 raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
                                    where=name) from exc
+            _refuse_views(file, names, name)
             for layer in names if len(names) > 1 else [None]:
-                out.append(_read(file, layer, encoding, (), name))
+                source = _read(file, layer, encoding, (), name, left)
+                out.append(source)
+                if left is not None:
+                    left -= len(source.frame)
         return out
 
     if path.is_dir():
@@ -192,4 +268,5 @@ def read_all(path: str | Path, *, encoding: str | None = None) -> list[VectorSou
         with tempfile.TemporaryDirectory(prefix="partnerstwa-zip-") as tmp:
             safe_extract(path, Path(tmp), max_total_bytes=512 * 1024**2)
             return layers_of(_candidates(Path(tmp)), Path(tmp))
-    return [read_vector(path, encoding=encoding)]
+    _check_file(path, encoding, where)
+    return layers_of([path], None)

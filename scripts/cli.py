@@ -25,10 +25,11 @@ def _print_summary(summary, as_json: bool) -> None:
 def cmd_db_init(args) -> int:
     from services.db import init_database
 
-    result = init_database(settings().database_url)
+    config = settings()
+    result = init_database(config.database_url, config.app_url)
     state = "created" if result["created"] else "already there"
     print(f"database {result['database']} ({state}), PostGIS ready, schema at revision "
-          f"{result['revision']}")
+          f"{result['revision']}; the web app connects as {result['app_role']}")
     return 0
 
 
@@ -93,9 +94,12 @@ def cmd_boundaries_status(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from services.db import check_app_role
     from web.server import run
 
-    print(f"serving the map at http://{args.host}:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
+    role = check_app_role(settings().app_url)
+    print(f"serving the map at http://{args.host}:{args.port}/ as database role {role}"
+          " (Ctrl+C stops)", file=sys.stderr)
     run(args.host, args.port, workers=args.workers)
     return 0
 
@@ -130,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_indicators.register(sub, load)
     cli_partnerships.register(sub, load)
     cli_users.register(sub)
+    from scripts import cli_diagnosis
+
+    cli_diagnosis.register(sub)
     r = load.add_parser("reference", help="load boundaries of all levels and the indicators "
                         "from PARTNERSTWA_DATA_DIR, or download GUGiK's PRG without a mirror")
     r.add_argument("--json", action="store_true")

@@ -11,7 +11,8 @@ def cmd_load_indicators(args) -> int:
     from services.indicators.store import import_indicators
 
     report = import_indicators(engine(), args.path, args.format, code=args.code, name=args.name,
-                               unit=args.unit, direction=args.direction, year=args.year)
+                               unit=args.unit, direction=args.direction, year=args.year,
+                               repair_codes=args.repair_codes)
     if args.json:
         print_json(report.as_dict())
         return 0
@@ -27,6 +28,9 @@ def cmd_load_indicators(args) -> int:
               f"{', '.join(report.unmatched)}")
     for key, n in sorted(report.gminas_without_value.items()):
         print(f"  {n} gminas without a value for {key}")
+    if report.repaired_codes:
+        print(f"  repaired {len(report.repaired_codes)} codes that had lost their leading zero,"
+              f" e.g. {', '.join(report.repaired_codes[:3])}")
     return 0
 
 
@@ -55,6 +59,10 @@ def cmd_derive(args) -> int:
         report = derived.population_change(e, args.start, args.end)
     elif args.what == "net-migration":
         report = derived.net_migration(e, args.path, args.year)
+    elif args.what == "dependency-ratio":
+        report = derived.dependency_ratio(e, args.years)
+    elif args.what == "post-working-share":
+        report = derived.post_working_share(e, args.years)
     else:
         report = derived.density(e, args.year)
     _print_derived(report, args.json)
@@ -116,26 +124,57 @@ def cmd_analyse(args) -> int:
                        weights=args.weights, k=args.k, threshold=args.threshold,
                        permutations=args.permutations, seed=args.seed, alpha=args.alpha,
                        method=args.method, n_regions=args.regions, floor=args.floor,
-                       floor_indicator=args.floor_indicator, reuse=args.reuse)
+                       floor_indicator=args.floor_indicator, gi_weights=args.gi_weights,
+                       reuse=args.reuse)
     if args.json:
         print_json(get_run(engine(), run["id"]))
         return 0
-    s = run["summary"]
-    reused = " (reused: identical run already stored)" if run.get("reused") else ""
-    print(f"run {run['id']}{reused}: {run['kind']} of {run['indicator']} {run['year']} over "
-          f"{run['scope']} ({s['units']} gminas, seed {run['seed']}, {run['seconds']} s)")
-    if "moran_i" in s:
-        print(f"  global Moran's I {s['moran_i']:.4f}")
-    if "labels" in s:
-        print("  " + ", ".join(f"{k}: {v}" for k, v in s["labels"].items()))
-    if "regions" in s:
-        print(f"  {s['regions']} regions")
-    if s["islands"]:
-        print(f"  without neighbours: {', '.join(s['islands'])}")
-    if s["left_out_without_value"]:
-        print(f"  left out (no value): {', '.join(s['left_out_without_value'])}",
+    for line in analysis_lines(run):
+        print(line)
+    if run["summary"]["left_out_without_value"]:
+        print(f"  left out (no value): {', '.join(run['summary']['left_out_without_value'])}",
               file=sys.stderr)
     return 0
+
+
+def _p(value) -> str:
+    if value is None:
+        return "-"
+    return "< 1e-300" if value == 0 else f"{value:.3g}"
+
+
+def analysis_lines(run: dict) -> list[str]:
+    """The text report of a run: what was computed, how, and what came out."""
+    from services.analysis.kinds import GI_WEIGHTS
+
+    s, params = run["summary"], run["parameters"]
+    reused = " (reused: identical run already stored)" if run.get("reused") else ""
+    lines = [f"run {run['id']}{reused}: {run['kind']} of {run['indicator']} {run['year']} over "
+             f"{run['scope']} ({s['units']} gminas, {params['weights']} weights, seed "
+             f"{run['seed']}, {run['seconds']} s)"]
+    m = s.get("moran")
+    if m:
+        lines.append(f"  global Moran's I {m['I']:.4f} (expected {m['EI']:.4f}): normality z "
+                     f"{_p(m['z_norm'])}, p {_p(m['p_norm'])}; randomisation z "
+                     f"{_p(m['z_rand'])}, p {_p(m['p_rand'])}; permutations p "
+                     f"{_p(m['p_sim'])} ({m['permutations']} permutations)")
+    if "p_values" in s:
+        lines.append(f"  local p-values: ties count as extreme; exact (enumerated) for "
+                     f"{s['p_values']['exact']} gminas with few possible neighbour sets, "
+                     f"{params['permutations']} conditional permutations for "
+                     f"{s['p_values']['permutation']}")
+    if "gi_weights" in params:
+        lines.append(f"  Gi* with {GI_WEIGHTS[params['gi_weights']]}")
+    if "undefined" in s:
+        lines.append(f"  undefined ({s['undefined']['reason']}): "
+                     f"{', '.join(s['undefined']['units'])}")
+    if "labels" in s:
+        lines.append("  " + ", ".join(f"{k}: {v}" for k, v in s["labels"].items()))
+    if "regions" in s:
+        lines.append(f"  {s['regions']} regions")
+    if s["islands"]:
+        lines.append(f"  without neighbours: {', '.join(s['islands'])}")
+    return lines
 
 
 def _years(text: str) -> list[int]:
@@ -155,13 +194,18 @@ def _years(text: str) -> list[int]:
 def register(sub, load) -> None:
     i = load.add_parser("indicators", help="load indicator values from a file")
     i.add_argument("path")
-    i.add_argument("--format", required=True, choices=("bdl-csv", "gus-t21", "csv"))
+    from layers.indicator_formats import INDICATOR_FORMATS
+
+    i.add_argument("--format", required=True, choices=tuple(INDICATOR_FORMATS))
     i.add_argument("--code", help="indicator code (csv format)")
     i.add_argument("--name", help="indicator name (csv format)")
     i.add_argument("--unit", help="unit (csv format)")
     i.add_argument("--direction", default="neutral",
                    choices=("higher-worse", "higher-better", "neutral"))
     i.add_argument("--year", type=int, help="edition year of a GUS table if not in the name")
+    i.add_argument("--repair-codes", action="store_true",
+                   help="pad codes whose leading zero a spreadsheet dropped, when every one is"
+                   " a loaded unit of the same name")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_load_indicators)
 
@@ -182,7 +226,12 @@ def register(sub, load) -> None:
     nm.add_argument("--year", type=int, required=True)
     de = dsub.add_parser("density")
     de.add_argument("--year", type=int, required=True)
-    for p in (u, pc, nm, de):
+    dr = dsub.add_parser("dependency-ratio", help="non-working-age persons per 100 of working"
+                         " age, from the economic age groups")
+    pw = dsub.add_parser("post-working-share", help="share of post-working age, %")
+    for p in (dr, pw):
+        p.add_argument("--years", type=_years)
+    for p in (u, pc, nm, de, dr, pw):
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=cmd_derive)
     c = isub.add_parser("composite", help="a composite marginalisation-risk index")
@@ -197,22 +246,26 @@ def register(sub, load) -> None:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_composite)
 
+    from services.analysis.kinds import GI_VARIANTS, KINDS, REGION_METHODS, WEIGHT_KINDS
+
     a = sub.add_parser("analyse", help="spatial analysis of a gmina indicator")
-    a.add_argument("kind", choices=("lisa", "gi", "regions"))
+    a.add_argument("kind", choices=KINDS)
     a.add_argument("--indicator", required=True)
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--scope", default="country",
                    help="country, voivodeship:TT, powiat:TTTT or partnership:ID")
-    a.add_argument("--weights", default="queen", choices=("queen", "rook", "knn", "distance"))
+    a.add_argument("--weights", default="queen", choices=WEIGHT_KINDS)
     a.add_argument("--k", type=int, default=5)
     a.add_argument("--threshold", type=float, help="distance band in metres")
     a.add_argument("--permutations", type=int, default=9999)
     a.add_argument("--seed", type=int)
     a.add_argument("--alpha", type=float, default=0.05)
-    a.add_argument("--method", default="skater", choices=("skater", "maxp"))
+    a.add_argument("--method", default="skater", choices=tuple(REGION_METHODS))
     a.add_argument("--regions", type=int, default=5)
     a.add_argument("--floor", type=float, help="max-p: minimum of --floor-indicator per region")
     a.add_argument("--floor-indicator", default="population_thousands")
+    a.add_argument("--gi-weights", default="binary", choices=GI_VARIANTS,
+                   help="Gi*: binary (Ord and Getis) or row-standardised (esda's default)")
     a.add_argument("--reuse", action="store_true",
                    help="with --seed: return an identical stored run instead of a new one")
     a.add_argument("--json", action="store_true")

@@ -22,7 +22,7 @@ def cmd_import_partnerships(args) -> int:
 
 def cmd_import_projects(args) -> int:
     from core.errors import BadRequest
-    from services.planning.project_import import import_projects
+    from services.planning.project_import import import_projects, parse_value_maps
 
     mapping = {}
     for item in args.map or []:
@@ -31,6 +31,7 @@ def cmd_import_projects(args) -> int:
             raise BadRequest(f"--map {item!r}: write SOURCE_FIELD=attribute, e.g. NAZWA=title")
         mapping[target] = source
     result = import_projects(engine(), args.path, args.partnership, mapping=mapping,
+                             value_maps=parse_value_maps(args.map_value),
                              encoding=args.encoding, crs=args.crs, preview=args.preview)
     if args.json:
         print_json(result)
@@ -39,6 +40,15 @@ def cmd_import_projects(args) -> int:
     verb = "would create" if args.preview else "created"
     print(f"{verb} {result['features']} projects ({kinds}) for partnership {args.partnership}")
     print("  mapping: " + ", ".join(f"{t} <- {s}" for t, s in result["mapping"].items()))
+    for target, entries in result["values"].items():
+        print(f"  {target}: " + "; ".join(
+            f"{e['value']!r} -> {e['as']} ({e['how']}, {e['count']})" for e in entries))
+    for warning in result["warnings"]:
+        print(f"  warning: {warning}")
+    for problem in result["problems"]:
+        print(f"  problem: {problem}")
+    if result["problem_count"] > len(result["problems"]):
+        print(f"  ... {result['problem_count'] - len(result['problems'])} more problems")
     if args.preview:
         print("  (preview only: run again without --preview to import)")
     return 0
@@ -46,6 +56,15 @@ def cmd_import_projects(args) -> int:
 
 def cmd_export(args) -> int:
     from services.planning.exports import export
+
+    if args.what == "package":  # the styled GeoPackage of issue 14 (scripts/cli_ogc.py)
+        from scripts.cli_ogc import cmd_export_package
+
+        return cmd_export_package(args)
+    if not args.format:
+        from core.errors import BadRequest
+
+        raise BadRequest(f"export {args.what}: --format is required")
 
     result = export(engine(), args.what, args.format, args.out, partnership=args.partnership,
                     voivodeship=args.voivodeship)
@@ -66,6 +85,8 @@ def cmd_compare(args) -> int:
 
 
 def register(sub, load) -> None:
+    from services.planning.export_formats import EXPORT_FORMATS, EXPORTABLE
+
     p = sub.add_parser("partnerships", help="partnerships of JST")
     psub = p.add_subparsers(dest="what", required=True)
     imp = psub.add_parser("import", help="import partnerships from a CSV like examples.csv")
@@ -82,6 +103,9 @@ def register(sub, load) -> None:
     pi.add_argument("--partnership", required=True)
     pi.add_argument("--map", action="append", metavar="SOURCE=FIELD",
                     help="take attribute FIELD from the file's field SOURCE; repeatable")
+    pi.add_argument("--map-value", action="append", metavar='FIELD:"VALUE"=CODE',
+                    help="decide how a written value is read, e.g. "
+                    'funding:"FEPZ 2021-2027"=fe_regional; repeatable')
     pi.add_argument("--encoding", help="text encoding of a Shapefile without .cpg")
     pi.add_argument("--crs", help="CRS of a file that does not state one")
     pi.add_argument("--preview", action="store_true", help="check and show, import nothing")
@@ -89,8 +113,9 @@ def register(sub, load) -> None:
     pi.set_defaults(func=cmd_import_projects)
 
     ex = sub.add_parser("export", help="export projects, areas or partnerships")
-    ex.add_argument("what", choices=("projects", "areas", "partnerships"))
-    ex.add_argument("--format", required=True, choices=("shp", "gpkg", "geojson", "csv", "fgb"))
+    ex.add_argument("what", choices=(*EXPORTABLE, "package"))
+    ex.add_argument("id", nargs="?", help="the partnership of `export package ID`")
+    ex.add_argument("--format", choices=tuple(EXPORT_FORMATS))
     ex.add_argument("--out", required=True)
     scope = ex.add_mutually_exclusive_group()
     scope.add_argument("--partnership")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from scripts.common import engine
+from scripts.common import engine, settings
 
 
 def _password(args) -> str:
@@ -48,7 +48,7 @@ def cmd_disable(args) -> int:
     from services.access.accounts import disable
 
     disable(engine(), args.email)
-    print(f"{args.email} disabled; its API tokens revoked")
+    print(f"{args.email} disabled; its sessions ended and its API tokens revoked")
     return 0
 
 
@@ -60,43 +60,25 @@ def cmd_token(args) -> int:
     return 0
 
 
-DEMO_ACCOUNTS = (("ekspert@partnerstwa.demo", "expert", None),
-                 ("urzad@partnerstwa.demo", "marshal_office", "20"),
-                 ("ministerstwo@partnerstwa.demo", "ministry", None))
-
-
 def cmd_demo(args) -> int:
-    """Demo accounts (idempotent): an expert of every partnership, a marshal office, the
-    ministry. For trying the viewer only: the password is known."""
-    import os
+    """Demo accounts (idempotent), for trying the viewer only: the password is known."""
+    from services.access.accounts import demo_accounts
 
-    import sqlalchemy as sa
-
-    from services.access.accounts import add_user, assign
-
-    password = os.environ.get("PARTNERSTWA_DEMO_PASSWORD", "partnerstwa-demo")
-    e = engine()
-    with e.connect() as conn:
-        existing = set(conn.execute(sa.text("SELECT email FROM app_user")).scalars())
-        partnerships = conn.execute(sa.text("SELECT id FROM partnership ORDER BY id")).scalars()
-        partnerships = list(partnerships)
-    for email, role, voivodeship in DEMO_ACCOUNTS:
-        if email not in existing:
-            add_user(e, email, password, role, voivodeship=voivodeship)
-    for pid in partnerships:
-        assign(e, DEMO_ACCOUNTS[0][0], pid)
+    password = settings().demo_password
+    made = demo_accounts(engine(), password)
     print("demo accounts (password: " + password + "): "
-          + ", ".join(f"{email} ({role})" for email, role, _ in DEMO_ACCOUNTS))
+          + ", ".join(f"{a['email']} ({a['role']})" for a in made))
     return 0
 
 
 def register(sub) -> None:
+    from services.access.rules import ROLES
+
     users = sub.add_parser("users", help="accounts, roles and API tokens")
     usub = users.add_subparsers(dest="what", required=True)
     add = usub.add_parser("add", help="add an account")
     add.add_argument("email")
-    add.add_argument("--role", required=True,
-                     choices=("admin", "expert", "marshal_office", "ministry"))
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--voivodeship", help="TT, for a marshal office")
     add.add_argument("--name")
     add.add_argument("--password-stdin", action="store_true",
@@ -104,7 +86,7 @@ def register(sub) -> None:
     add.set_defaults(func=cmd_add)
     role = usub.add_parser("set-role", help="change an account's role")
     role.add_argument("email")
-    role.add_argument("role", choices=("admin", "expert", "marshal_office", "ministry"))
+    role.add_argument("role", choices=ROLES)
     role.add_argument("--voivodeship")
     role.set_defaults(func=cmd_set_role)
     assign = usub.add_parser("assign", help="let an expert work on a partnership")
@@ -112,7 +94,8 @@ def register(sub) -> None:
     assign.add_argument("partnership")
     assign.add_argument("--remove", action="store_true")
     assign.set_defaults(func=cmd_assign)
-    disable = usub.add_parser("disable", help="disable an account and revoke its tokens")
+    disable = usub.add_parser("disable", help="disable an account, end its sessions and revoke"
+                              " its tokens")
     disable.add_argument("email")
     disable.set_defaults(func=cmd_disable)
     token = usub.add_parser("token", help="create an API token for scripts")

@@ -10,7 +10,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layers.bdl import BASE_URL as BDL_URL
+
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/partnerstwa"
+DEFAULT_APP_DB_ROLE = "partnerstwa_app"
 
 # The official PRG package (all administrative boundaries, Shapefiles in EPSG:2180) that GUGiK
 # publishes through its open-data ATOM feed.
@@ -46,6 +49,29 @@ class Settings:
     max_features: int = 5_000
     secret_key: str = ""
     secure_cookies: bool = False
+    bdl_url: str = BDL_URL
+    bdl_client_id: str = ""
+    demo_password: str = "partnerstwa-demo"
+    # The web app connects as its own role, not as the owner in database_url (see app_url).
+    app_db_role: str = DEFAULT_APP_DB_ROLE
+    app_database_url: str = ""
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (sign-in limits
+    # count per client address; behind a proxy every client has the proxy's address).
+    proxy_hops: int = 0
+    # Reading an uploaded or imported file: a child process killed past these bounds.
+    import_seconds: int = 60
+    import_memory_mb: int = 1024
+
+    @property
+    def app_url(self) -> str:
+        """Where the web app connects: PARTNERSTWA_APP_DATABASE_URL, or database_url with the
+        user replaced by the app's role (same host, database and password)."""
+        if self.app_database_url:
+            return normalise_database_url(self.app_database_url)
+        from sqlalchemy.engine import make_url
+
+        return make_url(normalise_database_url(self.database_url)).set(
+            username=self.app_db_role).render_as_string(hide_password=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,4 +89,12 @@ class Settings:
             max_features=_int_env("PARTNERSTWA_MAX_FEATURES", 5_000),
             secret_key=os.environ.get("PARTNERSTWA_SECRET_KEY", ""),
             secure_cookies=os.environ.get("PARTNERSTWA_SECURE_COOKIES", "") in ("1", "true"),
+            bdl_url=os.environ.get("PARTNERSTWA_BDL_URL") or BDL_URL,
+            bdl_client_id=os.environ.get("PARTNERSTWA_BDL_CLIENT_ID", ""),
+            demo_password=os.environ.get("PARTNERSTWA_DEMO_PASSWORD") or "partnerstwa-demo",
+            app_db_role=os.environ.get("PARTNERSTWA_APP_DB_ROLE") or DEFAULT_APP_DB_ROLE,
+            app_database_url=os.environ.get("PARTNERSTWA_APP_DATABASE_URL", ""),
+            proxy_hops=_int_env("PARTNERSTWA_PROXY_HOPS", 0),
+            import_seconds=_int_env("PARTNERSTWA_IMPORT_SECONDS", 60),
+            import_memory_mb=_int_env("PARTNERSTWA_IMPORT_MEMORY_MB", 1024),
         )

@@ -8,11 +8,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from psycopg import DataError as PsycopgDataError
-from psycopg.errors import UndefinedTable
+from psycopg.errors import (
+    DuplicateObject,
+    InsufficientPrivilege,
+    UndefinedTable,
+    UniqueViolation,
+)
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
 
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable, InvalidInput
 from services.config import normalise_database_url
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -105,12 +110,14 @@ def alembic_config(database_url: str):
     return cfg
 
 
-def upgrade_schema(database_url: str) -> str:
-    """Create or upgrade the schema to the newest migration; returns the revision."""
+def upgrade_schema(database_url: str, app_url: str | None = None) -> str:
+    """Create or upgrade the schema to the newest migration, then grant the web app's role
+    what it needs (``provision_app_role``); returns the revision."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
     command.upgrade(alembic_config(database_url), "head")
+    provision_app_role(database_url, app_url or app_url_for(database_url))
     engine = sa.create_engine(normalise_database_url(database_url))
     try:
         with engine.connect() as conn:
@@ -119,11 +126,125 @@ def upgrade_schema(database_url: str) -> str:
         engine.dispose()
 
 
-def init_database(database_url: str) -> dict:
-    """Provision the database, PostGIS and the schema. Idempotent."""
+def app_url_for(database_url: str) -> str:
+    """The web app's URL for a database, as the settings derive it (see ``Settings.app_url``)."""
+    from dataclasses import replace
+
+    from services.config import Settings
+
+    return replace(Settings.from_env(), database_url=database_url).app_url
+
+
+# History that nobody rewrites: the app may add rows and read them, nothing else.
+APPEND_ONLY = ("audit_log", "object_version")
+# Tables of the tools (Alembic, PostGIS): the app may read them at most.
+NOT_THE_APPS = ("alembic_version", "spatial_ref_sys")
+
+
+def _run(conn, template: str, *args: str) -> None:
+    """DDL with identifiers and literals, which cannot be bound: the server quotes them
+    (``format`` with %I and %L)."""
+    params = {f"a{i}": a for i, a in enumerate(args)}
+    placeholders = "".join(f", CAST(:a{i} AS text)" for i in range(len(args)))
+    statement = conn.execute(sa.text(f"SELECT format(CAST(:t AS text){placeholders})"),
+                             {"t": template, **params}).scalar_one()
+    conn.exec_driver_sql(statement)
+
+
+def provision_app_role(database_url: str, app_url: str) -> str:
+    """Create the web app's role (a login without any special attribute) when it is missing and
+    grant it, in this database, reading everything, writing the working tables and only
+    appending to the history. Idempotent; runs as the owner after every migration.
+
+    The role's password becomes the one in ``app_url``, if that has one. Returns the role.
+    """
+    owner = make_url(normalise_database_url(database_url))
+    app = make_url(normalise_database_url(app_url))
+    role = app.username
+    if not role or role == owner.username:
+        raise InvalidInput(f"the web app needs a database role of its own, not {owner.username!r}"
+                           " (set PARTNERSTWA_APP_DB_ROLE or PARTNERSTWA_APP_DATABASE_URL)")
+    engine = sa.create_engine(owner, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:  # one transaction: the app never sees half the grants
+            special = conn.execute(sa.text(
+                "SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication"
+                " FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+            if special is None:
+                try:
+                    with conn.begin_nested():
+                        _run(conn, "CREATE ROLE %I LOGIN", role)
+                except (ProgrammingError, IntegrityError) as exc:
+                    # Roles belong to the whole server: a parallel `db init` made it meanwhile.
+                    if not isinstance(exc.orig, DuplicateObject | UniqueViolation):
+                        raise
+            elif special[0]:
+                _run(conn, "ALTER ROLE %I NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS"
+                           " NOREPLICATION", role)
+            if app.password:
+                _run(conn, "ALTER ROLE %I LOGIN PASSWORD %L", role, app.password)
+            tables = conn.execute(sa.text(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"
+                " ORDER BY c.relname")).scalars().all()
+            _run(conn, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", owner.database, role)
+            _run(conn, "GRANT USAGE ON SCHEMA public TO %I", role)
+            _run(conn, "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I", role)
+            _run(conn, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I", role)
+            for table in tables:
+                if table in APPEND_ONLY:
+                    _run(conn, "GRANT INSERT ON %I TO %I", table, role)
+                elif table not in NOT_THE_APPS:
+                    _run(conn, "GRANT INSERT, UPDATE, DELETE ON %I TO %I", table, role)
+            _run(conn, "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM %I", role)
+            _run(conn, "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I", role)
+            # Tables that later migrations add are the app's to use until the next grant.
+            _run(conn, "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT,"
+                       " UPDATE, DELETE ON TABLES TO %I", role)
+            _run(conn, "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT"
+                       " ON SEQUENCES TO %I", role)
+    except OperationalError as exc:
+        raise _unavailable(owner, exc) from exc
+    except ProgrammingError as exc:
+        if isinstance(exc.orig, InsufficientPrivilege):
+            raise DatabaseUnavailable(
+                f"cannot create or grant the web app's role {role!r}: the owner in DATABASE_URL"
+                f" needs CREATEROLE, or an administrator runs CREATE ROLE {role} LOGIN") from exc
+        raise
+    finally:
+        engine.dispose()
+    return role
+
+
+def check_app_role(app_url: str) -> str:
+    """Before serving: the web app's role connects and is no superuser. Returns the role."""
+    url = make_url(normalise_database_url(app_url))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            superuser = conn.execute(sa.text(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one()
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[-1][:200]
+        raise DatabaseUnavailable(
+            f"the web app cannot connect as {url.username!r} to {url.host}:{url.port or 5432}"
+            f" (database {url.database!r}): {reason}; run `partnerstwa db init` first, which"
+            " creates the role, or check PARTNERSTWA_APP_DATABASE_URL") from exc
+    finally:
+        engine.dispose()
+    if superuser:
+        raise InvalidInput(f"the web app's role {url.username!r} is a superuser; give it a role"
+                           " of its own (PARTNERSTWA_APP_DB_ROLE) and run `partnerstwa db init`")
+    return url.username
+
+
+def init_database(database_url: str, app_url: str | None = None) -> dict:
+    """Provision the database, PostGIS, the schema and the web app's role. Idempotent."""
     created = ensure_database(database_url)
-    revision = upgrade_schema(database_url)
-    return {"database": redacted(database_url), "created": created, "revision": revision}
+    app_url = app_url or app_url_for(database_url)
+    revision = upgrade_schema(database_url, app_url)
+    return {"database": redacted(database_url), "created": created, "revision": revision,
+            "app_role": make_url(normalise_database_url(app_url)).username}
 
 
 @contextmanager

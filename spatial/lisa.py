@@ -1,11 +1,20 @@
-"""Global and local Moran's I with conditional permutation inference.
+"""Local Moran's I (LISA) with tie-aware conditional permutation inference.
 
-The local statistic, quadrants and the folded pseudo p-value follow ``esda.Moran_Local``
-(z-scores with the population standard deviation, ``I_i = (n-1) z_i lag_i / sum z^2``,
-quadrants 1 HH, 2 LH, 3 LL, 4 HL). The permutation kernel is our own, in NumPy: for
-row-standardised weights every unit's permuted lag is a prefix sum over one shared set of
-random draws, so 9,999 permutations of 2,477 gminas take a fraction of a second with no
-compilation step.
+The local statistic and its quadrants follow ``esda.Moran_Local`` (z-scores with the
+population standard deviation, ``I_i = (n-1) z_i lag_i / sum z^2``, quadrants 1 HH, 2 LH, 3 LL,
+4 HL). Inference is our own, in NumPy:
+
+* every permutation draws one random ordered sample of distinct units; a unit's conditional
+  permutation takes the first ``k`` of them that are not the unit itself. For rows of equal
+  weights (row-standardised contiguity, k nearest, distance bands) all units of one
+  neighbour count share the prefix sums of those draws, which are sorted once and searched;
+* draws are made and reduced in chunks, so memory grows with the widest neighbourhood, never
+  with units x permutations, and any neighbour count up to n - 1 works;
+* a permuted statistic equal to the observed one (within a relative 1e-9) counts as at least
+  as extreme, on both sides of the fold: with tied data (many units at 0 %) the p-value is the
+  probability of a neighbourhood as extreme as the observed one, not an artefact of rounding;
+* a unit with at most 10,000 (``EXACT_MAX_SETS``) possible neighbour sets gets its exact p-value by
+  enumerating them (small scopes, neighbourhoods that cover nearly everything).
 """
 
 from __future__ import annotations
@@ -18,7 +27,20 @@ from libpysal.graph import Graph
 from scipy import sparse
 from scipy.stats import false_discovery_control
 
+from spatial.moran import aligned
+from spatial.permutation import (
+    CHUNK_ELEMENTS,
+    TOLERANCE,
+    chunk_sizes,
+    exact_sums,
+    few_sets,
+    folded_p,
+    ordered_samples,
+)
+
 QUADRANT_LABELS = {0: "isolated", 1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+# Neighbour-count groups at least this large are counted by sorting instead of comparing.
+_SORT_FROM = 32
 
 
 @dataclass(frozen=True)
@@ -30,6 +52,7 @@ class LocalMoran:
     Is: np.ndarray
     quadrant: np.ndarray  # 0 for units without neighbours
     p_sim: np.ndarray  # NaN for units without neighbours
+    exact: np.ndarray  # True where p_sim is exact (enumerated), not a permutation estimate
     fdr_significant: np.ndarray
     labels: np.ndarray  # quadrant label where FDR-significant, else 'ns'
     permutations: int
@@ -39,56 +62,120 @@ class LocalMoran:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame({
             "value": self.y, "std_value": self.z, "lag": self.lag, "Is": self.Is,
-            "quadrant": self.quadrant, "p_sim": self.p_sim,
+            "quadrant": self.quadrant, "p_sim": self.p_sim, "exact": self.exact,
             "fdr_significant": self.fdr_significant, "label": self.labels}, index=self.ids)
 
 
-def _aligned(y: pd.Series, graph: Graph) -> tuple[np.ndarray, sparse.csr_matrix, pd.Index]:
-    if not isinstance(y, pd.Series):
-        raise TypeError("y must be a pandas Series indexed like the graph")
-    ids = pd.Index(graph.unique_ids)
-    if not y.index.is_unique or set(y.index) != set(ids):
-        raise ValueError("y and the graph must hold exactly the same unit ids")
-    values = y.reindex(ids).to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise ValueError("y has missing or infinite values")
-    if len(values) < 3:
-        raise ValueError("at least 3 units are needed")
-    if np.ptp(values) == 0:
-        raise ValueError("y has no variance")
-    w = graph.sparse.tocsr()
-    w.eliminate_zeros()  # libpysal keeps islands as zero-weight self-loops
-    return values, w, ids
+def _equal_rows(w: sparse.csr_matrix, cards: np.ndarray) -> np.ndarray:
+    """Rows whose weights are all equal (every row without neighbours counts as equal)."""
+    equal = np.ones(len(cards), dtype=bool)
+    rows = np.flatnonzero(cards)
+    if rows.size:
+        starts = w.indptr[rows]
+        top = np.maximum.reduceat(w.data, starts)
+        bottom = np.minimum.reduceat(w.data, starts)
+        equal[rows] = top == bottom
+    return equal
 
 
-def moran_global(y: pd.Series, graph: Graph) -> float:
-    """Global Moran's I of ``y`` under the (row-standardised) ``graph``."""
-    values, w, _ = _aligned(y, graph)
-    z = values - values.mean()
-    return float(len(z) / w.sum() * (z @ (w @ z)) / (z @ z))
+def _reference_counts(z: np.ndarray, w: sparse.csr_matrix, permutations: int,
+                      rng: np.random.Generator):
+    """Per unit: reference statistics >= and <= the observed one, their number, exactness.
 
+    Statistics are compared through the neighbours' (weighted) sum of z, which orders the
+    permuted I_i the same way up to the sign of z_i; the fold makes the sign irrelevant. A
+    unit with more than half of the others as neighbours is tested through the units it does
+    not touch (their sum is the total less the neighbours' sum), which halves the widest draw.
+    """
+    n = len(z)
+    cards = np.diff(w.indptr)
+    equal = _equal_rows(w, cards)
+    binary = w.copy()
+    binary.data[:] = 1.0
+    observed_sum = binary @ z  # plain sum of the neighbours' z
+    lag = w @ z
+    scale = float(np.abs(z).max())
+    at_least = np.zeros(n, dtype=np.int64)
+    at_most = np.zeros(n, dtype=np.int64)
+    total = np.full(n, permutations, dtype=np.int64)
+    tol = TOLERANCE * np.maximum(cards, 1) * scale
 
-def _draws(rng: np.random.Generator, n: int, permutations: int, width: int) -> np.ndarray:
-    """``permutations`` rows of ``width`` distinct unit positions in random order."""
-    width = min(width, n)
-    draws = rng.integers(0, n, size=(permutations, width))
-    while True:  # rejection keeps each row uniform over ordered samples without repeats
-        ordered = np.sort(draws, axis=1)
-        bad = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
-        if not bad.any():
-            return draws
-        draws[bad] = rng.integers(0, n, size=(int(bad.sum()), width))
+    tested = cards > 0
+    few = {int(k): few_sets(n - 1, int(k)) for k in np.unique(cards)}
+    exact = tested & equal & np.array([few[int(k)] for k in cards], dtype=bool)
+    for i in np.flatnonzero(exact):
+        sums = exact_sums(z, i, int(cards[i]))
+        at_least[i] = (sums >= observed_sum[i] - tol[i]).sum()
+        at_most[i] = (sums <= observed_sum[i] + tol[i]).sum()
+        total[i] = len(sums)
 
-
-def _fold(larger: np.ndarray, permutations: int) -> np.ndarray:
-    low = (permutations - larger) < larger
-    larger = np.where(low, permutations - larger, larger)
-    return (larger + 1.0) / (permutations + 1.0)
+    uniform = tested & equal & ~exact
+    general = np.flatnonzero(tested & ~equal)
+    if not uniform.any() and not general.size:
+        return at_least, at_most, total, exact
+    outside = n - 1 - cards
+    flip = uniform & (outside < cards)
+    size = np.where(flip, outside, cards)  # how many draws a unit's reference sum takes
+    target = np.where(flip, (z.sum() - z) - observed_sum, observed_sum)
+    low, high = target - tol, target + tol
+    width = int(max(size[uniform].max(initial=0), cards[general].max(initial=0))) + 1
+    size_uniform = np.where(uniform, size, -1)  # -1: not counted through the prefix sums
+    big, small = [], []
+    for k in np.unique(size[uniform]):
+        units = np.flatnonzero(uniform & (size == k))
+        (big if units.size >= _SORT_FROM else small).append(units)
+    small = np.concatenate(small) if small else np.empty(0, dtype=np.int64)
+    for rows in chunk_sizes(permutations, width):
+        draws = ordered_samples(rng, n, rows, width)
+        prefix = np.zeros((rows, width + 1))
+        np.cumsum(z[draws], axis=1, out=prefix[:, 1:])
+        # First every unit as if it were not among its first k draws...
+        for units in big:
+            column = np.sort(prefix[:, size[units[0]]])
+            at_least[units] += rows - np.searchsorted(column, low[units], "left")
+            at_most[units] += np.searchsorted(column, high[units], "right")
+        batch = max(1, CHUNK_ELEMENTS // rows)
+        for start in range(0, small.size, batch):
+            units = small[start:start + batch]
+            sums = prefix[:, size[units]]  # rows x units
+            at_least[units] += (sums >= low[units]).sum(axis=0)
+            at_most[units] += (sums <= high[units]).sum(axis=0)
+        # ...then correct the permutations that drew it there: its reference set is then the
+        # first k + 1 draws without itself.
+        k_drawn = size_uniform[draws]
+        perm, col = np.nonzero(np.arange(width, dtype=np.int32) < k_drawn)
+        del k_drawn
+        unit = draws[perm, col]
+        k = size_uniform[unit]
+        before = prefix[perm, k]
+        after = prefix[perm, k + 1]
+        del perm, col, k
+        after -= z[unit]
+        bound = low[unit]
+        change = (after >= bound).view(np.int8) - (before >= bound).view(np.int8)
+        at_least += np.bincount(unit, change, minlength=n).astype(np.int64)
+        bound = high[unit]
+        change = (after <= bound).view(np.int8) - (before <= bound).view(np.int8)
+        at_most += np.bincount(unit, change, minlength=n).astype(np.int64)
+        del unit, before, after, bound, change
+        for i in general:  # unequal weights: the drawn values meet the weights in draw order
+            k = int(cards[i])
+            row = slice(w.indptr[i], w.indptr[i + 1])
+            head = draws[:, : k + 1]
+            hit = head[:, :k] == i
+            position = np.where(hit.any(axis=1), hit.argmax(axis=1), k)
+            steps = np.arange(k)
+            take = steps[None, :] + (steps[None, :] >= position[:, None])
+            sums = z[np.take_along_axis(head, take, axis=1)] @ w.data[row]
+            spread = TOLERANCE * np.abs(w.data[row]).sum() * scale
+            at_least[i] += (sums >= lag[i] - spread).sum()
+            at_most[i] += (sums <= lag[i] + spread).sum()
+    return at_least, at_most, total, exact
 
 
 def moran_local(y: pd.Series, graph: Graph, *, permutations: int = 9999,
                 seed: int | None = None, alpha: float = 0.05) -> LocalMoran:
-    """Local Moran's I (LISA) with conditional permutations and FDR.
+    """Local Moran's I (LISA) with tie-aware conditional permutations and FDR.
 
     Parameters
     ----------
@@ -97,7 +184,8 @@ def moran_local(y: pd.Series, graph: Graph, *, permutations: int = 9999,
     graph : Graph
         Spatial weights; used as they are (row-standardise them for the usual LISA).
     permutations : int
-        Conditional permutations per unit.
+        Conditional permutations per unit (units with few possible neighbour sets are
+        enumerated exactly instead).
     seed : int, optional
         Seed of the random draws; the same seed gives the same result.
     alpha : float
@@ -105,7 +193,7 @@ def moran_local(y: pd.Series, graph: Graph, *, permutations: int = 9999,
     """
     if permutations < 1:
         raise ValueError("permutations must be at least 1")
-    values, w, ids = _aligned(y, graph)
+    values, w, ids = aligned(y, graph)
     n = len(values)
     z = (values - values.mean()) / values.std()
     lag = w @ z
@@ -113,44 +201,18 @@ def moran_local(y: pd.Series, graph: Graph, *, permutations: int = 9999,
     observed = scaling * z * lag
     quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
     cards = np.diff(w.indptr)
-    quadrant[cards == 0] = 0
-
-    rng = np.random.default_rng(seed)
-    kmax = int(cards.max())
-    draws = _draws(rng, n, permutations, kmax + 1)
-    # prefix[p, m]: sum of z over the first m draws of permutation p.
-    prefix = np.zeros((permutations, draws.shape[1] + 1))
-    np.cumsum(z[draws], axis=1, out=prefix[:, 1:])
-    # position[i, p]: where unit i stands among the draws of permutation p (width if absent).
-    position = np.full((n, permutations), draws.shape[1], dtype=np.int16)
-    position[draws, np.arange(permutations)[:, None]] = np.arange(draws.shape[1],
-                                                                   dtype=np.int16)
-    larger = np.full(n, permutations // 2, dtype=np.int64)
-    data = w.data
-    uniform = np.array([np.ptp(data[w.indptr[i]:w.indptr[i + 1]]) == 0 if cards[i] else True
-                        for i in range(n)])
-    for k in np.unique(cards[cards > 0]):
-        units = np.flatnonzero((cards == k) & uniform)
-        if units.size:
-            # The first k draws without unit i: the first k+1 less z_i when i is among them.
-            inside = position[units] < k
-            sums = np.where(inside, prefix[:, k + 1] - z[units, None], prefix[:, k])
-            weight = data[w.indptr[units]]
-            simulated = scaling * (z[units] * weight)[:, None] * sums
-            larger[units] = (simulated >= observed[units, None]).sum(axis=1)
-        for i in np.flatnonzero((cards == k) & ~uniform):
-            row = slice(w.indptr[i], w.indptr[i + 1])
-            steps = np.arange(k)
-            take = steps[None, :] + (steps[None, :] >= position[i][:, None])
-            chosen = np.take_along_axis(draws[:, : k + 1], take, axis=1)
-            simulated = scaling * z[i] * (z[chosen] @ data[row])
-            larger[i] = (simulated >= observed[i]).sum()
-    p_sim = _fold(larger, permutations).astype(float)
-    p_sim[cards == 0] = np.nan
-    fdr = np.zeros(n, dtype=bool)
     tested = cards > 0
+    quadrant[~tested] = 0
+
+    at_least, at_most, total, exact = _reference_counts(z, w, permutations,
+                                                        np.random.default_rng(seed))
+    p_sim = folded_p(at_least, at_most, total, exact)
+    # A unit at the mean has I_i = 0 under every permutation: nothing is more extreme.
+    p_sim[np.abs(z) <= TOLERANCE] = 1.0
+    p_sim[~tested] = np.nan
+    fdr = np.zeros(n, dtype=bool)
     fdr[tested] = false_discovery_control(p_sim[tested], method="bh") <= alpha
     labels = np.array([QUADRANT_LABELS[q] if s else ("isolated" if q == 0 else "ns")
                        for q, s in zip(quadrant, fdr, strict=True)], dtype=object)
-    return LocalMoran(ids, values, z, lag, observed, quadrant, p_sim, fdr, labels,
-                      permutations, seed, alpha)
+    return LocalMoran(ids, values, z, lag, observed, quadrant, p_sim, exact & tested, fdr,
+                      labels, permutations, seed, alpha)

@@ -45,7 +45,10 @@ def _base_url() -> sa.URL:
 
 @pytest.fixture(scope="session")
 def template_url():
-    """A migrated, empty database used as the template of every test database."""
+    """A migrated, empty database used as the template of every test database.
+
+    ``upgrade_schema`` also creates the web app's role (``partnerstwa_app``, server-wide,
+    idempotently) and grants it its privileges here, so every copy carries them."""
     url = _base_url().set(database=f"partnerstwa_test_tmpl_{uuid.uuid4().hex[:8]}")
     rendered = url.render_as_string(hide_password=False)
     ensure_database(rendered)
@@ -117,6 +120,7 @@ INDICATOR_FILES = (
     ("bdl_exports/LUDN_2425_2023.csv", "bdl-csv"),
     ("bdl_exports/LUDN_2425_2024.csv", "bdl-csv"),
     ("bdl_exports/RYNE_1944_2003_2024.csv", "bdl-csv"),
+    ("bdl_exports/LUDN_ekonomiczne_grupy_wieku_2010_2019.csv", "bdl-csv"),
     ("gus_tables/powierzchnia_ludnosc_gminy_tabl21_2022.csv", "gus-t21"),
     ("gus_tables/powierzchnia_ludnosc_gminy_tabl21_2023.csv", "gus-t21"),
 )

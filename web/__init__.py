@@ -35,11 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from web import auth, errors, i18n, security
+    from web import auth, errors, i18n, limits, security
     from web.admin import bp as admin_bp
     from web.analysis import bp as analysis_bp
     from web.api_files import bp as files_bp
     from web.api_partnerships import bp as partnerships_bp
+    from web.diagnosis import bp as diagnosis_bp
     from web.health import bp as health_bp
     from web.maps import bp as maps_bp
     from web.openapi import bp as openapi_bp
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
@@ -65,9 +67,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(units_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(partnerships_bp)
+    app.register_blueprint(diagnosis_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(maps_bp)
+    from web.ogc import bp as ogc_bp
+    from web.packages import bp as packages_bp
+    from web.tiles import bp as tiles_bp
+
+    app.register_blueprint(ogc_bp)
+    app.register_blueprint(tiles_bp)
+    app.register_blueprint(packages_bp)
     return app
 
 
@@ -102,4 +112,5 @@ def get_engine_for(app: Flask):
     from services.db import get_engine
 
     settings: Settings = app.config["SETTINGS"]
-    return get_engine(settings.database_url, settings.statement_timeout_ms)
+    # The app's own role (append-only history, no DDL), never the owner that migrates.
+    return get_engine(settings.app_url, settings.statement_timeout_ms)

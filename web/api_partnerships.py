@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from core.errors import BadRequest
 from services.analysis import comparison
 from services.planning import area_stats, areas, comments, partnerships, projects
 from web import get_engine_for
-from web.api_common import author, int_arg, json_body, with_version
+from web.api_common import int_arg, json_body, with_version
 
 bp = Blueprint("api_partnerships", __name__, url_prefix="/api/v1")
+
+
+@bp.app_context_processor
+def fields_for_templates() -> dict:
+    """The kinds of functional area and the text limits the workspace's forms read (one table
+    each, services/planning/fields.py)."""
+    from services.planning.fields import AREA_KINDS, TEXT_LIMITS
+
+    return {"area_kinds": AREA_KINDS, "text_limits": TEXT_LIMITS}
 
 
 def _engine():
@@ -57,7 +67,7 @@ def list_areas(pid: str):
 
 @bp.post("/partnerships/<pid>/areas")
 def create_area(pid: str):
-    return _versioned(areas.create_area(_engine(), pid, json_body(), author=author(),
+    return _versioned(areas.create_area(_engine(), pid, json_body(),
                                         actor=g.principal), 201)
 
 
@@ -68,14 +78,13 @@ def get_area(area_id: int):
 
 @bp.put("/areas/<int:area_id>")
 def update_area(area_id: int):
-    return _versioned(areas.update_area(_engine(), area_id, with_version(json_body()),
-                                        author=author(), actor=g.principal))
+    return _versioned(areas.update_area(_engine(), area_id, json_body(), actor=g.principal))
 
 
 @bp.delete("/areas/<int:area_id>")
 def delete_area(area_id: int):
     areas.delete_area(_engine(), area_id, with_version({}).get("version")
-                      or request.args.get("version"), author=author(), actor=g.principal)
+                      or request.args.get("version"), actor=g.principal)
     return "", 204
 
 
@@ -86,9 +95,8 @@ def area_versions(area_id: int):
 
 @bp.post("/areas/<int:area_id>/restore")
 def restore_area(area_id: int):
-    body = with_version(json_body())
-    return _versioned(areas.restore_area(_engine(), area_id, body.get("restore", 0),
-                                         body.get("version"), author=author(),
+    body = json_body()
+    return _versioned(areas.restore_area(_engine(), area_id, body["restore"], body["version"],
                                          actor=g.principal))
 
 
@@ -117,7 +125,7 @@ def list_projects():
 
 @bp.post("/partnerships/<pid>/projects")
 def create_project(pid: str):
-    return _versioned(projects.create_project(_engine(), pid, json_body(), author=author(),
+    return _versioned(projects.create_project(_engine(), pid, json_body(),
                                               actor=g.principal), 201)
 
 
@@ -128,8 +136,8 @@ def get_project(project_id: int):
 
 @bp.put("/projects/<int:project_id>")
 def update_project(project_id: int):
-    return _versioned(projects.update_project(_engine(), project_id, with_version(json_body()),
-                                              author=author(), actor=g.principal))
+    return _versioned(projects.update_project(_engine(), project_id, json_body(),
+                                              actor=g.principal))
 
 
 @bp.get("/projects/<int:project_id>/versions")
@@ -139,18 +147,21 @@ def project_versions(project_id: int):
 
 @bp.post("/projects/<int:project_id>/restore")
 def restore_project(project_id: int):
-    body = with_version(json_body())
-    return _versioned(projects.restore_project(_engine(), project_id, body.get("restore", 0),
-                                               body.get("version"), author=author(),
-                                               actor=g.principal))
+    body = json_body()
+    return _versioned(projects.restore_project(_engine(), project_id, body["restore"],
+                                               body["version"], actor=g.principal))
 
 
 @bp.get("/comparison/<voivodeship>")
 def compare(voivodeship: str):
+    fmt = request.args.get("format", "json")
+    if fmt not in comparison.COMPARISON_FORMATS:
+        raise BadRequest(f"format must be one of {', '.join(comparison.COMPARISON_FORMATS)},"
+                         f" got {fmt[:20]!r}")
     result = comparison.compare(_engine(), voivodeship, actor=g.principal)
-    if request.args.get("format") == "csv":
-        return current_app.response_class(
-            comparison.comparison_csv(result), mimetype="text/csv",
-            headers={"Content-Disposition":
-                     f'attachment; filename="porownanie_{voivodeship}.csv"'})
-    return jsonify(result)
+    if comparison.COMPARISON_FORMATS[fmt].write is None:
+        return jsonify(result)
+    content, filename = comparison.comparison_file(result, fmt, getattr(g, "lang", "pl"))
+    return current_app.response_class(
+        content, mimetype=comparison.COMPARISON_FORMATS[fmt].mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'})

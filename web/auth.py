@@ -1,4 +1,9 @@
-"""Signing in and out, who is asking (session or API token), and CSRF protection."""
+"""Signing in and out, who is asking (session or API token), and CSRF protection.
+
+The session cookie (signed by Flask) carries the id of a server-side session, which signing
+out, disabling the account or eight hours end. A second, long-lived signed cookie remembers
+the device where an account signed in, so that failed attempts of others do not lock its
+owner out (see ``services.access.sessions``)."""
 
 from __future__ import annotations
 
@@ -17,14 +22,18 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.errors import PartnerstwaError
-from services.access import accounts
-from services.access.rules import ANONYMOUS, Unauthenticated
+from services.access import accounts, sessions
+from services.access.rules import ANONYMOUS, ROLE_BY_NAME, Unauthenticated
 from web import get_engine_for
 
 bp = Blueprint("auth", __name__)
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+DEVICE_COOKIE = "partnerstwa_device"
+DEVICE_DAYS = 365
 
 
 class CsrfFailed(PartnerstwaError):
@@ -48,7 +57,36 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="partnerstwa-device")
+
+
+def _known_device(email: str) -> str | None:
+    """The device id of a device cookie that we signed for this e-mail, or None."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        claim = _devices().loads(raw, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    same = isinstance(claim, dict) and claim.get("e") == (email or "").strip().lower()
+    return claim.get("d") if same and isinstance(claim.get("d"), str) else None
+
+
+def role_label(role: str) -> str:
+    """The role's name in the page's language, from the one table of roles."""
+    known = ROLE_BY_NAME.get(role)
+    return known.label(str(get_locale() or "pl")) if known else role
+
+
 def init_app(app: Flask) -> None:
+    hops = app.config["SETTINGS"].proxy_hops
+    if hops:  # the client's address (for the sign-in limits) from the trusted proxies' header
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @app.before_request
     def identify():
         g.principal = ANONYMOUS
@@ -63,13 +101,15 @@ def init_app(app: Flask) -> None:
             g.by_token = True
             return
         g.by_token = False
-        user_id = session.get("user_id")
-        if user_id is not None:
-            principal = accounts.principal_for_user(get_engine_for(current_app), user_id)
-            if principal is None:  # disabled or removed since: the session ends
+        sid = session.get("sid")
+        if isinstance(sid, str):
+            principal = sessions.principal_for_session(get_engine_for(current_app), sid)
+            if principal is None:  # signed out, disabled or expired: the cookie is worthless
                 session.clear()
             else:
                 g.principal = principal
+        elif "user_id" in session:  # a cookie from before server-side sessions
+            session.clear()
         # Cookies ride along with forged cross-site requests: a signed-in session must prove
         # the request came from our page. Without a session there is nothing to abuse.
         if (request.method in UNSAFE and request.endpoint != "auth.login"
@@ -78,7 +118,7 @@ def init_app(app: Flask) -> None:
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 raise CsrfFailed("the form or request lacks a valid CSRF token; reload the page")
 
-    app.jinja_env.globals.update(csrf_token=csrf_token)
+    app.jinja_env.globals.update(csrf_token=csrf_token, role_label=role_label)
 
 
 @bp.get("/login")
@@ -93,20 +133,31 @@ def login():
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
         raise CsrfFailed("the sign-in form expired; reload the page and try again")
     target = _safe_next(request.form.get("next"))
+    email = request.form.get("email", "")
     try:
-        principal = accounts.sign_in(get_engine_for(current_app), request.form.get("email", ""),
+        signed_in = sessions.sign_in(get_engine_for(current_app), email,
                                      request.form.get("password", ""),
-                                     request.remote_addr or "?")
-    except (Unauthenticated, accounts.TooManyAttempts) as exc:
+                                     request.remote_addr or "?", device=_known_device(email))
+    except (Unauthenticated, sessions.TooManyAttempts) as exc:
         return render_template("login.html", next=target, error=exc.message), exc.status
+    if isinstance(session.get("sid"), str):  # signing in again ends the session it replaces
+        sessions.end_session(get_engine_for(current_app), session["sid"])
     session.clear()  # a new session on sign-in: no fixation
-    session["user_id"] = principal.id
+    session["sid"] = signed_in.session
     session.permanent = True
     csrf_token()
-    return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        DEVICE_COOKIE, _devices().dumps({"e": signed_in.principal.email, "d": signed_in.device}),
+        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")
 def logout():
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        sessions.end_session(get_engine_for(current_app), sid)
     session.clear()
     return redirect(url_for("pages.overview"))

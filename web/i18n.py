@@ -29,6 +29,7 @@ SCRIPT_TEXTS = (
     "Version", "functional urban area", "tourism", "river valley", "other", "Region",
     "Population", "Area", "Indicators over time", "Partnerships", "value", "Poland",
     "Restored a draft you had not saved", "Select at least one gmina", "LISA clusters",
+    "Global Moran's I",
     "Your session has ended: sign in again in another tab; what you entered is kept here",
     "Drag the corners of the outline, then save; the area becomes a drawn one",
 )

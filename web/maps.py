@@ -13,6 +13,7 @@ from services.analysis import mapdata
 from spatial.display import band_for_zoom
 from web import get_engine_for
 from web.api_common import int_arg
+from web.limits import slow_work
 
 bp = Blueprint("maps", __name__, url_prefix="/api/v1")
 
@@ -75,7 +76,7 @@ def indicator_map(code: str):
     return jsonify(mapdata.indicator_map(
         get_engine_for(current_app), code, year=int_arg("year", 0, 1950, 2100) if year else None,
         method=request.args.get("method", "quantiles"), k=int_arg("k", 5, 2, 9),
-        voivodeship=request.args.get("voivodeship") or None))
+        voivodeship=request.args.get("voivodeship") or None, guard=slow_work))
 
 
 @bp.get("/units/gmina/<teryt>/card")

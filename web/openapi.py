@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from services.analysis.comparison_files import COMPARISON_FORMATS
+from services.analysis.kinds import GI_VARIANTS, KINDS, REGION_METHODS, WEIGHT_KINDS
+from services.analysis.mapdata import CLASSIFIERS
+from services.diagnosis.formats import API_FORMATS as DIAGNOSIS_API_FORMATS
+from services.diagnosis.formats import FORMATS as DIAGNOSIS_FORMATS
+from services.diagnosis.texts import LANGS
+from services.planning.export_formats import EXPORT_FORMATS, EXPORTABLE
+from services.planning.fields import AREA_KINDS, LIST_LIMITS, MAX_VERSION, TEXT_LIMITS
+from services.planning.vocabularies import FUNDING_CODES
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 PROBLEM = {"$ref": "#/components/responses/Problem"}
@@ -18,7 +28,8 @@ def _op(summary: str, *, params=(), body: str | None = None, ok: str = "200",
     op = {"summary": summary, "parameters": list(params), "responses": {
         ok: {"description": "OK", "content": {content: {"schema": schema or {}}}}
         if ok != "204" else {"description": "Deleted"}}}
-    for code in errors:
+    # Writes need a signed-in principal with the right to change (401, 403).
+    for code in (*errors, *(("401", "403") if body else ())):
         op["responses"][code] = PROBLEM
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {
@@ -28,6 +39,124 @@ def _op(summary: str, *, params=(), body: str | None = None, ok: str = "200",
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _analysis_schemas() -> dict:
+    """Stored analysis runs; the kinds come from ``services.analysis.kinds``."""
+    number = {"type": ["number", "null"]}
+    moran = {"type": "object", "description": "Global Moran's I: analytical inference under"
+             " normality and randomisation (two-sided), and permutations (folded pseudo p)",
+             "properties": {name: number for name in (
+                 "I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand", "p_rand",
+                 "p_sim", "EI_sim", "seI_sim", "z_sim")} | {
+                 "n": {"type": "integer"}, "permutations": {"type": "integer"}}}
+    head = {"id": {"type": "integer"}, "kind": {"type": "string", "enum": list(KINDS)},
+            "indicator": {"type": "string"}, "year": {"type": "integer"},
+            "scope": {"type": "string"}, "seed": {"type": "integer"},
+            "started_at": {"type": "string"},
+            "summary": {"type": "object", "properties": {
+                "units": {"type": "integer"}, "moran": moran,
+                "moran_i": number,
+                "p_values": {"type": "object", "properties": {
+                    "exact": {"type": "integer"}, "permutation": {"type": "integer"}}},
+                "undefined": {"type": "object", "properties": {
+                    "reason": {"type": "string"},
+                    "units": {"type": "array", "items": {"type": "string"}}}},
+                "labels": {"type": "object", "additionalProperties": {"type": "integer"}}}}}
+    result = {"type": "object", "properties": {
+        "value": {"type": "number"}, "std_value": {"type": "number"},
+        "statistic": {"type": "number"}, "quadrant": {"type": "integer", "enum": [0, 1, 2, 3, 4]},
+        "label": {"type": "string"}, "p_value": {"type": "number"},
+        "z_score": {"type": "number"}, "fdr_significant": {"type": "boolean"},
+        "region_id": {"type": "integer"}}}
+    return {
+        "AnalysisRunListed": {"type": "object", "required": ["id", "kind"],
+                              "properties": head},
+        "AnalysisRun": {"type": "object", "required": ["id", "kind", "parameters", "results"],
+                        "properties": head | {
+            "parameters": {"type": "object", "properties": {
+                "weights": {"type": "string", "enum": list(WEIGHT_KINDS)},
+                "gi_weights": {"type": "string", "enum": list(GI_VARIANTS)},
+                "method": {"type": "string", "enum": list(REGION_METHODS)},
+                "alpha": {"type": "number"}, "permutations": {"type": "integer"},
+                "p_values": {"type": "object", "description": "how local p-values are"
+                             " computed: ties, folding, exact enumeration"}}},
+            "versions": {"type": "object"}, "seconds": {"type": "number"},
+            "results": {"type": "object", "additionalProperties": result}}},
+    }
+
+
+def _text(key: str, *, required: bool = False) -> dict:
+    schema = {"type": "string", "maxLength": TEXT_LIMITS[key]}
+    return {**schema, "minLength": 1} if required else schema
+
+
+def _listed(field: str, items: dict) -> dict:
+    return {"type": "array", "maxItems": LIST_LIMITS[field], "items": items}
+
+
+def _closed(properties: dict, required: tuple[str, ...] = ()) -> dict:
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    return {**schema, "required": list(required)} if required else schema
+
+
+def body_schemas() -> dict:
+    """Request bodies, strict: every field typed and bounded, no field that is not listed.
+    The API checks every JSON body against these before a view runs (web/api_common.py)."""
+    from services.planning.partnerships import STATUSES
+    from services.planning.projects import FEASIBILITY
+
+    version = {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}
+    geometry = _closed({
+        "type": {"type": "string", "enum": ["Point", "MultiPoint", "LineString",
+                                            "MultiLineString", "Polygon", "MultiPolygon"]},
+        "coordinates": {"type": "array"}, "bbox": {"type": "array"}}, ("type", "coordinates"))
+    gminas = _listed("gminas", {"type": "string", "pattern": "^[0-9]{6,7}$"})
+    comment = _text("change.comment")
+    crs = {**_text("crs"), "minLength": 1}
+    area = {"name": _text("area.name", required=True),
+            "kind": {"type": "string", "enum": list(AREA_KINDS)},
+            "description": _text("area.description"), "gminas": gminas,
+            "geometry": geometry, "crs": crs, "clip": {"type": "boolean"},
+            "comment": comment}
+    project = {
+        "title": _text("project.title", required=True),
+        "description": _text("project.description"), "theme": _text("project.theme"),
+        "geometry": geometry, "crs": crs,
+        "cost_pln": {"type": ["number", "string", "null"], "minimum": 0, "maxLength": 40},
+        "funding_source": ref("FundingSource"),
+        "start_date": {"type": ["string", "null"], "format": "date"},
+        "end_date": {"type": ["string", "null"], "format": "date"},
+        "milestones": _listed("milestones", _closed({
+            "name": _text("milestone.name", required=True),
+            "date": {"type": ["string", "null"], "format": "date"}}, ("name",))),
+        "feasibility": {"type": "string", "enum": list(FEASIBILITY)},
+        "priority": {"type": "integer", "minimum": 1, "maximum": 3},
+        "gminas": gminas,
+        "area_ids": _listed("area_ids", {"type": "integer", "minimum": 1,
+                                         "maximum": 2**63 - 1}),
+        "comment": comment}
+    member = _closed({"teryt": {"type": "string", "pattern": "^[0-9]{4}([0-9]{3})?$"},
+                      "member_kind": {"type": "string", "enum": ["gmina", "powiat"]},
+                      "role": {"type": "string", "enum": ["leader", "member"]}},
+                     ("teryt", "member_kind"))
+    return {
+        "PartnershipChange": _closed({
+            "name": _text("partnership.name", required=True),
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "members": _listed("members", member)}),
+        "AreaInput": _closed(area, ("name", "kind")),
+        "AreaChange": _closed({**area, "version": version}, ("version",)),
+        "ProjectInput": _closed(project, ("title", "geometry")),
+        "ProjectChange": _closed({**project, "version": version}, ("version",)),
+        "CommentInput": _closed({
+            "body": _text("comment.body", required=True),
+            "object_kind": {"type": "string",
+                            "enum": ["partnership", "functional_area", "project"]},
+            "object_id": {"type": ["string", "integer"], "maxLength": 20, "minimum": 0}},
+            ("body",)),
+        "Restore": _closed({"restore": version, "version": version}, ("restore", "version")),
+    }
 
 
 def document() -> dict:
@@ -62,10 +191,12 @@ def document() -> dict:
             "/api/v1/partnerships.geojson": {"get": _op(
                 "Partnership outlines (GeoJSON, EPSG:4326)", params=_params("voivodeship"),
                 content="application/geo+json", errors=("400",))},
-            "/api/v1/analysis/runs": {"get": _op("Stored analysis runs",
-                                                 params=_params("limit", "offset"))},
+            "/api/v1/analysis/runs": {"get": _op(
+                "Stored analysis runs", params=_params("limit", "offset"),
+                schema={"type": "array", "items": ref("AnalysisRunListed")})},
             "/api/v1/analysis/runs/{run_id}": {"get": _op(
-                "One run with its results keyed by TERYT", params=_params("run_id"))},
+                "One run with its results keyed by TERYT (global Moran's I and its inference"
+                " in summary.moran)", params=_params("run_id"), schema=ref("AnalysisRun"))},
             "/api/v1/partnerships": {"get": _op(
                 "Partnerships", params=_params("voivodeship", "limit", "offset"),
                 schema={"type": "array", "items": ref("PartnershipSummary")})},
@@ -105,6 +236,12 @@ def document() -> dict:
                                            "limit", "offset"))},
             "/api/v1/partnerships/{pid}/projects": {"post": _op(
                 "Add a project", params=_params("pid"), body="ProjectInput", ok="201")},
+            "/api/v1/partnerships/{pid}/package.gpkg": {"get": _op(
+                "QGIS-ready GeoPackage of a partnership (EPSG:2180; gminas with indicators,"
+                " functional areas, projects by geometry type; QML and SLD styles in"
+                " layer_styles)", params=_params("pid"), errors=("401", "404"),
+                content="application/geopackage+sqlite3",
+                schema={"type": "string", "format": "binary"})},
             "/api/v1/projects/{project_id}": {
                 "get": _op("A project", params=_params("project_id")),
                 "put": _op("Change a project (version required; 409 when stale)",
@@ -122,6 +259,10 @@ def document() -> dict:
                     "schema": {"type": "object", "required": ["file"], "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "mapping": {"type": "string"}, "preview": {"type": "string"},
+                        "map_value": {"type": "array", "items": {"type": "string"},
+                                      "description": 'FIELD:VALUE=CODE items, e.g. '
+                                      'funding:FEPZ 2021-2027=fe_regional, or one JSON '
+                                      'object {field: {value: code}}'},
                         "encoding": {"type": "string"}, "crs": {"type": "string"}}}}}},
                 "responses": {"200": {"description": "Preview"},
                               "201": {"description": "Imported"}, "400": PROBLEM,
@@ -132,18 +273,33 @@ def document() -> dict:
                 "responses": {
                     "200": {"description": "The file", "content": {
                         **{media: {"schema": {"type": "string", "format": "binary"}}
-                           for media in ("application/zip", "application/geopackage+sqlite3",
-                                         "text/csv", "application/octet-stream")},
+                           for media in sorted({f.mimetype for f in EXPORT_FORMATS.values()}
+                                               - {"application/geo+json"})},
                         "application/geo+json": {"schema": {"type": "object"}}}},
                     "400": PROBLEM, "401": PROBLEM, "404": PROBLEM, "422": PROBLEM}}},
+            "/api/v1/partnerships/{pid}/diagnosis": {"get": {
+                "summary": "The diagnosis of a partnership: its numbers as JSON (with the"
+                           " generated documents and whether newer data exist), or the"
+                           " document as PDF, DOCX or HTML (recorded with its hash)",
+                "parameters": _params("pid", "diagnosis_format", "lang", "year"),
+                "responses": {
+                    "200": {"description": "JSON, or the document", "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        **{f.mimetype.split(";")[0]: {"schema": {"type": "string",
+                                                                 "format": "binary"}}
+                           for f in DIAGNOSIS_FORMATS.values()}}},
+                    "400": PROBLEM, "401": PROBLEM, "404": PROBLEM}}},
             "/api/v1/comparison/{voivodeship_code}": {"get": {
                 "summary": "Partnerships of a voivodeship side by side with the voivodeship"
                            " and Poland",
-                "parameters": _params("voivodeship_code", "comparison_format"),
+                "parameters": _params("voivodeship_code", "comparison_format", "lang"),
                 "responses": {
-                    "200": {"description": "JSON, or CSV with format=csv", "content": {
+                    "200": {"description": "JSON, or a file: CSV for Polish Excel (;,"
+                                           " decimal commas, BOM) or XLSX", "content": {
                         "application/json": {"schema": {"type": "object"}},
-                        "text/csv": {"schema": {"type": "string"}}}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        COMPARISON_FORMATS["xlsx"].mimetype: {"schema": {
+                            "type": "string", "format": "binary"}}}},
                     "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
         },
         "security": [{}, {"cookie": []}, {"token": []}],
@@ -181,7 +337,7 @@ def document() -> dict:
                 "k": {"name": "k", "in": "query",
                       "schema": {"type": "integer", "minimum": 2, "maximum": 9}},
                 "method": {"name": "method", "in": "query", "schema": {
-                    "type": "string", "enum": ["quantiles", "natural_breaks", "equal_interval"]}},
+                    "type": "string", "enum": list(CLASSIFIERS)}},
                 "run_id": {"name": "run_id", "in": "path", "required": True,
                            "schema": {"type": "integer"}},
                 "pid": {"name": "pid", "in": "path", "required": True,
@@ -201,13 +357,19 @@ def document() -> dict:
                                    "schema": ref("FundingSource")},
                 "what": {"name": "what", "in": "path", "required": True,
                          "schema": {"type": "string",
-                                    "enum": ["projects", "areas", "partnerships"]}},
+                                    "enum": list(EXPORTABLE)}},
                 "format": {"name": "format", "in": "query", "schema": {
-                    "type": "string", "enum": ["shp", "gpkg", "geojson", "csv", "fgb"]}},
+                    "type": "string", "enum": list(EXPORT_FORMATS)}},
+                "diagnosis_format": {"name": "format", "in": "query", "schema": {
+                    "type": "string", "enum": list(DIAGNOSIS_API_FORMATS)}},
+                "lang": {"name": "lang", "in": "query",
+                         "schema": {"type": "string", "enum": list(LANGS)}},
                 "comparison_format": {"name": "format", "in": "query",
-                                      "schema": {"type": "string", "enum": ["json", "csv"]}},
+                                      "schema": {"type": "string",
+                                                 "enum": list(COMPARISON_FORMATS)}},
             },
             "schemas": {
+                **_analysis_schemas(),
                 "Problem": {"type": "object", "required": ["title", "status", "detail"],
                             "properties": {"type": {"type": "string"},
                                            "title": {"type": "string"},
@@ -215,66 +377,19 @@ def document() -> dict:
                                            "detail": {"type": "string"},
                                            "code": {"type": "string"},
                                            "instance": {"type": "string"}}},
-                "FundingSource": {"type": "string", "enum": [
-                    "fe_regional", "feniks", "kpo", "national", "own", "other"]},
+                "FundingSource": {"type": "string", "enum": list(FUNDING_CODES)},
                 "PartnershipSummary": {"type": "object", "properties": {
                     "id": {"type": "string"}, "name": {"type": "string"},
                     "voivodeships": {"type": "array", "items": {"type": "string"}},
                     "area_km2": {"type": ["number", "null"]},
                     "members": {"type": "integer"}}},
-                "PartnershipChange": {"type": "object", "properties": {
-                    "name": {"type": "string"},
-                    "status": {"type": "string", "enum": ["candidate", "active", "completed",
-                                                          "withdrawn"]},
-                    "members": {"type": "array", "items": {"type": "object", "properties": {
-                        "teryt": {"type": "string"},
-                        "member_kind": {"type": "string", "enum": ["gmina", "powiat"]},
-                        "role": {"type": "string", "enum": ["leader", "member"]}}}}}},
-                "AreaInput": {"type": "object", "required": ["name", "kind"], "properties": {
-                    "name": {"type": "string"},
-                    "kind": {"type": "string",
-                             "enum": ["fua", "tourism", "river_valley", "other"]},
-                    "description": {"type": "string"},
-                    "gminas": {"type": "array", "items": {"type": "string"}},
-                    "geometry": geometry, "crs": {"type": "string"},
-                    "clip": {"type": "boolean"}, "comment": {"type": "string"}}},
-                "AreaChange": {"allOf": [ref("AreaInput")], "type": "object",
-                               "required": ["version"],
-                               "properties": {"version": version}},
+                **body_schemas(),
                 "Area": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "partnership_id": {"type": "string"},
                     "name": {"type": "string"}, "kind": {"type": "string"},
                     "version": version, "area_km2": {"type": "number"},
                     "gminas": {"type": "array", "items": {"type": "string"}},
                     "geometry": geometry}},
-                "ProjectInput": {"type": "object", "required": ["title", "geometry"],
-                                 "properties": {
-                                     "title": {"type": "string"},
-                                     "description": {"type": "string"},
-                                     "theme": {"type": "string"}, "geometry": geometry,
-                                     "crs": {"type": "string"},
-                                     "cost_pln": {"type": ["number", "string", "null"]},
-                                     "funding_source": ref("FundingSource"),
-                                     "start_date": {"type": ["string", "null"],
-                                                    "format": "date"},
-                                     "end_date": {"type": ["string", "null"], "format": "date"},
-                                     "milestones": {"type": "array"},
-                                     "feasibility": {"type": "string", "enum": [
-                                         "none", "in_preparation", "completed", "approved"]},
-                                     "priority": {"type": "integer", "minimum": 1,
-                                                  "maximum": 3},
-                                     "gminas": {"type": "array", "items": {"type": "string"}},
-                                     "area_ids": {"type": "array",
-                                                  "items": {"type": "integer"}}}},
-                "ProjectChange": {"type": "object", "required": ["version"],
-                                  "properties": {"version": version}},
-                "CommentInput": {"type": "object", "required": ["body"], "properties": {
-                    "body": {"type": "string", "minLength": 1, "maxLength": 5000},
-                    "object_kind": {"type": "string", "enum": ["partnership",
-                                                               "functional_area", "project"]},
-                    "object_id": {"type": "string"}}},
-                "Restore": {"type": "object", "required": ["restore", "version"],
-                            "properties": {"restore": version, "version": version}},
             },
         },
     }
@@ -283,3 +398,12 @@ def document() -> dict:
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(document())
+
+
+@bp.before_app_request
+def check_body():
+    """Every JSON request body against its operation's schema in this document, in one place,
+    before any view runs (after sign-in and the 401 of private routes)."""
+    from web.api_common import validate_request_body
+
+    validate_request_body()

@@ -10,7 +10,35 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlparse
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+
+from services.access.rules import require_login
+
+# Answers that are the same for whoever asks and may be cached. Every other answer (pages and
+# JSON that depend on who asks) gets ``Cache-Control: no-store`` and ``Vary: Authorization,
+# Cookie``, unless its view declared itself ``public``: a new route is private by default.
+SHARED_ENDPOINTS = frozenset({
+    "static", "health.healthz", "openapi.openapi", "units.units", "analysis.indicators",
+    "maps.layer", "maps.partnership_outlines", "maps.indicator_map", "maps.card",
+    "tiles.public_tile",
+})
+# Routes only for signed-in principals: an anonymous caller gets 401 before any object is
+# looked up, so existing and missing ids answer alike. Their answers are never shared.
+PRIVATE_BLUEPRINTS = frozenset({"api_partnerships", "api_files", "admin", "diagnosis",
+                                "packages"})
+PRIVATE_ENDPOINTS = frozenset({"pages.partnerships", "pages.workspace", "pages.comparison"})
+
+
+def is_private(endpoint: str | None) -> bool:
+    if not endpoint:
+        return False
+    return endpoint in PRIVATE_ENDPOINTS or endpoint.split(".", 1)[0] in PRIVATE_BLUEPRINTS
+
+
+def is_shared(endpoint: str | None, response) -> bool:
+    if is_private(endpoint):
+        return False
+    return endpoint in SHARED_ENDPOINTS or bool(response.cache_control.public)
 
 
 def csp_nonce() -> str:
@@ -25,8 +53,18 @@ def with_nonce(html: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def sign_in_first():
+        # Runs after web.auth identified the principal, before any view or body check.
+        if is_private(request.endpoint):
+            require_login(g.principal)
+
     @app.after_request
     def headers(response):
+        if not is_shared(request.endpoint, response):
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Authorization")
+            response.vary.add("Cookie")
         basemap = current_app.config["SETTINGS"].basemap_url
         tiles = ""
         if basemap:

@@ -6,10 +6,15 @@ from gunicorn.app.base import BaseApplication
 
 from web import create_app
 
+# Settings that older gunicorns (the requirement allows >= 22) do not know.
+OPTIONAL = ("control_socket_disable",)
+
 
 class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
+            if key in OPTIONAL and key not in self.cfg.settings:  # an older gunicorn
+                continue
             self.cfg.set(key, value)
 
     def load(self):
@@ -30,4 +35,8 @@ def run(host: str, port: int, *, workers: int = 2, threads: int = 4, timeout: in
         "worker_class": "gthread",
         # Import the heavy libraries once, before forking: the workers share those pages.
         "preload_app": True,
+        # gunicorn >= 25.1 opens a control socket at one fixed path in the home folder (or
+        # XDG_RUNTIME_DIR): a second `serve` would take over the first one's and remove it on
+        # exit. We do not use gunicornc, so no instance opens one.
+        "control_socket_disable": True,
     }).run()

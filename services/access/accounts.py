@@ -1,5 +1,5 @@
-"""Accounts: users with roles and assignments, password sign-in (argon2) with a limit on
-failed attempts, API tokens for scripts, and the audit log's reading side."""
+"""Accounts: users with roles and assignments, passwords (argon2), API tokens for scripts,
+demo accounts, and the audit log's reading side. Signing in and sessions: ``sessions``."""
 
 from __future__ import annotations
 
@@ -11,24 +11,24 @@ import secrets
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.errors import BadRequest, InvalidInput, NotFound, PartnerstwaError
-from services.access.rules import ROLES, SYSTEM, Principal, Unauthenticated, audit, require_role
+from core.errors import BadRequest, InvalidInput, NotFound
+from services.access.rules import (
+    ROLE_BY_NAME,
+    ROLES,
+    SYSTEM,
+    Principal,
+    Unauthenticated,
+    audit,
+    require_role,
+)
 from services.db import database_errors
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-FAILURE_WINDOW = "15 minutes"
 # A real hash to verify against when the account does not exist, so that the answer takes
 # the same time either way.
-_DUMMY_HASH = HASHER.hash("no such account, but the same amount of work")
-
-
-class TooManyAttempts(PartnerstwaError):
-    status = 429
-    code = "too_many_attempts"
+DUMMY_HASH = HASHER.hash("no such account, but the same amount of work")
 
 
 def _token_hash(token: str) -> str:
@@ -43,7 +43,7 @@ def _user(conn, email: str) -> dict:
     return dict(row)
 
 
-def _principal(conn, row: dict) -> Principal:
+def principal_of(conn, row: dict) -> Principal:
     pids = conn.execute(sa.text(
         "SELECT partnership_id FROM user_partnership WHERE user_id = :u"),
         {"u": row["id"]}).scalars().all()
@@ -59,8 +59,8 @@ def add_user(engine: sa.Engine, email: str, password: str, role: str, *, name: s
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:
         raise BadRequest(f"the password needs at least {MIN_PASSWORD} characters")
-    if role == "marshal_office" and not voivodeship:
-        raise BadRequest("a marshal office account needs --voivodeship TT")
+    if ROLE_BY_NAME[role].needs_voivodeship and not voivodeship:
+        raise BadRequest(f"a {ROLE_BY_NAME[role].label_en} account needs --voivodeship TT")
     with database_errors(), engine.begin() as conn:
         if conn.execute(sa.text("SELECT 1 FROM app_user WHERE email = lower(:e)"),
                         {"e": email}).first():
@@ -115,6 +115,8 @@ def disable(engine: sa.Engine, email: str, *, actor: Principal = SYSTEM) -> None
                      {"id": user["id"]})
         conn.execute(sa.text("UPDATE api_token SET revoked = true WHERE user_id = :id"),
                      {"id": user["id"]})
+        conn.execute(sa.text("UPDATE user_session SET revoked_at = now()"
+                             " WHERE user_id = :id AND revoked_at IS NULL"), {"id": user["id"]})
         audit(conn, actor, "disable", "user", user["email"], {"disabled": user["disabled"]},
               {"disabled": True})
 
@@ -133,39 +135,6 @@ def create_token(engine: sa.Engine, email: str, name: str, *,
     return token
 
 
-def sign_in(engine: sa.Engine, email: str, password: str, address: str) -> Principal:
-    """Check a password; five failures within 15 minutes block the account for that time."""
-    email = (email or "").strip().lower()
-    with database_errors(), engine.begin() as conn:
-        failures = conn.execute(sa.text(
-            "SELECT count(*) FROM login_attempt WHERE email = :e AND NOT succeeded"
-            f" AND at > now() - interval '{FAILURE_WINDOW}'"), {"e": email}).scalar_one()
-        if failures >= MAX_FAILURES:
-            raise TooManyAttempts("too many failed sign-ins for this account; try again in"
-                                  " 15 minutes")
-        row = conn.execute(sa.text("SELECT * FROM app_user WHERE email = :e"),
-                           {"e": email}).mappings().first()
-        try:
-            HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
-            ok = row is not None and not row["disabled"]
-        except (VerificationError, InvalidHashError):
-            ok = False
-        conn.execute(sa.text("INSERT INTO login_attempt (email, address, succeeded)"
-                             " VALUES (:e, :a, :s)"), {"e": email, "a": address, "s": ok})
-        if not ok:
-            failed = Unauthenticated("wrong e-mail or password")
-        else:
-            return _principal(conn, dict(row))
-    raise failed
-
-
-def principal_for_user(engine: sa.Engine, user_id: int) -> Principal | None:
-    with database_errors(), engine.connect() as conn:
-        row = conn.execute(sa.text("SELECT * FROM app_user WHERE id = :id AND NOT disabled"),
-                           {"id": user_id}).mappings().first()
-        return _principal(conn, dict(row)) if row else None
-
-
 def principal_for_token(engine: sa.Engine, token: str) -> Principal:
     with database_errors(), engine.begin() as conn:
         row = conn.execute(sa.text(
@@ -178,7 +147,7 @@ def principal_for_token(engine: sa.Engine, token: str) -> Principal:
         if not row["recently_used"]:  # a write at most once a minute, not on every request
             conn.execute(sa.text("UPDATE api_token SET last_used_at = now() WHERE id = :i"),
                          {"i": row["token_id"]})
-        return _principal(conn, dict(row))
+        return principal_of(conn, dict(row))
 
 
 def audit_entries(engine: sa.Engine, actor: Principal, *, limit: int = 200,
@@ -203,3 +172,24 @@ def audit_csv(engine: sa.Engine, actor: Principal) -> str:
                 " after::text FROM audit_log ORDER BY id")):
             writer.writerow(list(row))
     return out.getvalue()
+
+
+DEMO_ACCOUNTS = (("ekspert@partnerstwa.demo", "expert", None),
+                 ("urzad@partnerstwa.demo", "marshal_office", "20"),
+                 ("ministerstwo@partnerstwa.demo", "ministry", None))
+
+
+def demo_accounts(engine: sa.Engine, password: str, *, actor: Principal = SYSTEM) -> list[dict]:
+    """Demo accounts (idempotent): an expert of every partnership, the marshal office of
+    podlaskie, the ministry. For trying the viewer only: the password is known."""
+    require_role(actor, "admin")
+    with database_errors(), engine.connect() as conn:
+        existing = set(conn.execute(sa.text("SELECT email FROM app_user")).scalars())
+        partnerships = list(conn.execute(sa.text(
+            "SELECT id FROM partnership ORDER BY id")).scalars())
+    for email, role, voivodeship in DEMO_ACCOUNTS:
+        if email not in existing:
+            add_user(engine, email, password, role, voivodeship=voivodeship, actor=actor)
+    for pid in partnerships:
+        assign(engine, DEMO_ACCOUNTS[0][0], pid, actor=actor)
+    return [{"email": email, "role": role} for email, role, _ in DEMO_ACCOUNTS]

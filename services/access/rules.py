@@ -13,7 +13,35 @@ import sqlalchemy as sa
 
 from core.errors import PartnerstwaError
 
-ROLES = ("admin", "expert", "marshal_office", "ministry")
+
+@dataclass(frozen=True)
+class Role:
+    """One account role; the CLI's choices, the README's table and the UI's labels read these."""
+
+    name: str
+    label_pl: str
+    label_en: str
+    sees: str
+    changes: str
+    needs_voivodeship: bool = False
+
+    def label(self, locale: str = "pl") -> str:
+        return self.label_pl if locale == "pl" else self.label_en
+
+
+ROLE_TABLE = (
+    Role("expert", "ekspert", "expert", "the partnerships assigned to them",
+         "their functional areas and projects; comments"),
+    Role("marshal_office", "urząd marszałkowski", "marshal office",
+         "the partnerships of its voivodeship, their comparison",
+         "comments; members that are JSTs of its voivodeship",
+         needs_voivodeship=True),
+    Role("ministry", "ministerstwo", "ministry", "everything", "nothing"),
+    Role("admin", "administrator", "administrator", "everything, the audit log",
+         "accounts (CLI), partnership metadata and members"),
+)
+ROLE_BY_NAME = {role.name: role for role in ROLE_TABLE}
+ROLES = tuple(ROLE_BY_NAME)
 
 
 class Unauthenticated(PartnerstwaError):
@@ -81,10 +109,46 @@ def require_read(conn, actor: Principal, partnership_id: str) -> None:
 def require_write(conn, actor: Principal, partnership_id: str) -> None:
     """Changing a partnership's areas and projects: its experts only (and the command line)."""
     require_read(conn, actor, partnership_id)
-    if actor.role == "system":
+    if not can_write(actor, partnership_id):
+        raise Forbidden(f"you may read partnership {partnership_id} but not change it")
+
+
+def can_write(actor: Principal, partnership_id: str) -> bool:
+    """Whether ``actor`` changes the areas and projects of a partnership it may read."""
+    return actor.role == "system" or (actor.role == "expert"
+                                      and partnership_id in actor.partnerships)
+
+
+def can_comment(actor: Principal, partnership_id: str) -> bool:
+    """Whether ``actor`` comments on a partnership it may read: its experts, marshal offices."""
+    return can_write(actor, partnership_id) or actor.role == "marshal_office"
+
+
+def require_partnership_change(conn, actor: Principal, partnership_id: str) -> None:
+    """Changing a partnership's name or status: administrators and its experts."""
+    require_read(conn, actor, partnership_id)
+    if actor.role in ("system", "admin"):
         return
     if actor.role != "expert" or partnership_id not in actor.partnerships:
         raise Forbidden(f"you may read partnership {partnership_id} but not change it")
+
+
+def require_membership_change(conn, actor: Principal, partnership_id: str,
+                              changed: list[str]) -> None:
+    """Adding or removing members (TERYT codes ``changed``): administrators, or the marshal
+    office of the voivodeship for JSTs of its own voivodeship. Experts may not: a member
+    they add would show their partnership to another voivodeship's office."""
+    require_read(conn, actor, partnership_id)
+    if actor.role in ("system", "admin"):
+        return
+    if actor.role == "marshal_office" and actor.voivodeship:
+        outside = sorted(c for c in changed if not c.startswith(actor.voivodeship))
+        if outside:
+            raise Forbidden(f"your office changes members in voivodeship {actor.voivodeship}"
+                            f" only, not {', '.join(outside)}")
+        return
+    raise Forbidden("members of a partnership are changed by administrators and the marshal"
+                    " office of the voivodeship")
 
 
 def require_role(actor: Principal, *roles: str) -> None:

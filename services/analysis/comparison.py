@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 
 import pandas as pd
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from core.errors import BadRequest, NotFound
 from layers.catalogue import VOIVODESHIP_CODES
 from services.access.rules import SYSTEM, Principal, readable_filter, readable_voivodeship
+from services.analysis.comparison_files import COMPARISON_FORMATS, comparison_csv, comparison_file
 from services.cache import cached, data_version
 from services.db import database_errors
 from services.planning.area_stats import aggregate, population_by_gmina
@@ -18,6 +18,8 @@ from services.planning.area_stats import aggregate, population_by_gmina
 DEFAULT_INDICATORS = ("unemployed_per_1000", "population_change_pct_3y",
                       "net_migration_per_1000", "density", "marginalisation_risk")
 RISK_INDICATOR = "marginalisation_risk"
+# The files (CSV for spreadsheets, XLSX) are written in comparison_files; offered here too.
+__all__ = ["COMPARISON_FORMATS", "compare", "comparison_csv", "comparison_file", "profile"]
 
 
 def _latest(conn, codes) -> dict[str, tuple[int, pd.DataFrame]]:
@@ -99,6 +101,9 @@ def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
             "  AND NOT a.deleted ORDER BY id) AS areas"
             f" FROM partnership p WHERE :v = ANY(p.voivodeships) AND {allowed} ORDER BY p.id"),
             {"v": voivodeship, **allowed_params}).mappings().all()
+        catalogue = {r["code"]: dict(r) for r in conn.execute(sa.text(
+            "SELECT code, name_pl, name_en, unit, direction FROM indicator"
+            " WHERE code = ANY(:codes)"), {"codes": codes}).mappings()}
         official = {}
         for ind, (year, part) in latest.items():
             for level, code in (("voivodeship", voivodeship), ("country", "PL")):
@@ -120,41 +125,54 @@ def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
                                if population else None,
                                "functional_areas": list(p["areas"])}))
     in_voiv = gminas[gminas["voivodeship"] == voivodeship]
-    units.append(_unit(name, "voivodeship", voivodeship, list(in_voiv["teryt"]), latest, people,
+    units.append(_unit(name.lower(), "voivodeship", voivodeship, list(in_voiv["teryt"]), latest, people,
                        areas, float(in_voiv["area"].sum()),
                        {"high_risk_share": len(hh & set(in_voiv["teryt"])) / len(in_voiv)
                         if run_id else None},
                        {(i, y): v for (lv, i, y), v in official.items() if lv == "voivodeship"}))
-    units.append(_unit("POLSKA", "country", "PL", list(gminas["teryt"]), latest, people,
+    units.append(_unit("Polska", "country", "PL", list(gminas["teryt"]), latest, people,
                        areas, float(gminas["area"].sum()),
                        {"high_risk_share": len(hh) / len(gminas) if run_id else None},
                        {(i, y): v for (lv, i, y), v in official.items() if lv == "country"}))
-    return {"voivodeship": voivodeship, "population_year": people_year,
-            "risk_run_id": run_id, "indicators": codes, "units": units}
+    return {"voivodeship": voivodeship, "voivodeship_name": name.lower(),
+            "population_year": people_year, "risk_run_id": run_id, "indicators": codes,
+            "catalogue": {c: catalogue[c] for c in codes if c in catalogue},
+            "units": units, "profile": profile(latest, units, catalogue, codes)}
 
 
-def comparison_csv(result: dict) -> str:
-    """One row per unit; indicator columns carry their year in the header."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    years = {}
-    for unit in result["units"]:
-        for code, item in unit["indicators"].items():
-            years.setdefault(code, item["year"])
-    indicator_columns = [f"{c}_{years[c]}" for c in result["indicators"] if c in years]
-    writer.writerow(["kind", "code", "name", "gminas", "area_km2", "population",
-                     *indicator_columns, "high_risk_share", "projects", "projects_cost_pln",
-                     "projects_cost_per_resident", "functional_areas"])
-    for u in result["units"]:
-        writer.writerow([
-            u["kind"], u["code"], u["name"], u["gminas"], round(u["area_km2"], 3),
-            round(u["population"]),
-            *[round(u["indicators"][c]["value"], 4) if c in u["indicators"] else ""
-              for c in result["indicators"] if c in years],
-            "" if u.get("high_risk_share") is None else round(u["high_risk_share"], 4),
-            u.get("projects", ""), u.get("projects_cost_pln", ""),
-            "" if u.get("projects_cost_per_resident") is None
-            else round(u["projects_cost_per_resident"], 2),
-            "; ".join(u.get("functional_areas", [])),
-        ])
-    return out.getvalue()
+def profile(latest, units: list[dict], catalogue: dict, codes: list[str]) -> list[dict]:
+    """Each unit's value as a z-score against the gminas of the country.
+
+    The mean and the (sample) standard deviation are those of the gmina values of the same
+    indicator and year; a z-score of +1 is one standard deviation above the average gmina.
+    Whether that is better or worse is the catalogue's direction of the indicator."""
+    out = []
+    for code, (year, part) in latest.items():
+        values = part.loc[part["level"] == "gmina", "value"].astype(float)
+        meta = catalogue.get(code, {})
+        sd = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+        if not sd or math.isnan(sd):
+            continue  # one gmina, or all equal: no spread to measure against
+        mean = float(values.mean())
+        direction = meta.get("direction", "neutral")
+        rows = []
+        for unit in units:
+            item = unit["indicators"].get(code)
+            if item is None:
+                continue
+            z = (item["value"] - mean) / sd
+            rows.append({"kind": unit["kind"], "code": unit["code"], "name": unit["name"],
+                         "value": item["value"], "z": z, "assessment": _assessment(z, direction)})
+        out.append({"code": code, "year": year, "name_pl": meta.get("name_pl", code),
+                    "name_en": meta.get("name_en", code), "unit": meta.get("unit", ""),
+                    "direction": direction, "gminas": int(values.size),
+                    "gmina_mean": mean, "gmina_sd": sd, "units": rows})
+    order = {c: i for i, c in enumerate(codes)}
+    return sorted(out, key=lambda p: order[p["code"]])
+
+
+def _assessment(z: float, direction: str) -> str | None:
+    """'better' or 'worse' than the average gmina, by the indicator's direction."""
+    if direction not in ("higher-better", "higher-worse") or z == 0:
+        return None
+    return "better" if (z > 0) == (direction == "higher-better") else "worse"

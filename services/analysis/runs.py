@@ -14,15 +14,25 @@ import shapely
 import sqlalchemy as sa
 
 from core.errors import BadRequest, InvalidInput, NotFound
-from services.access.rules import SYSTEM, Principal, readable_filter, require_read
+from services.access.rules import (
+    SYSTEM,
+    Principal,
+    Unauthenticated,
+    readable_filter,
+    require_read,
+)
+from services.analysis.kinds import (
+    ANALYSES,
+    GI_VARIANTS,
+    KINDS,
+    REGION_METHODS,
+    WEIGHT_KINDS,
+    Job,
+)
 from services.db import database_errors
 from services.indicators.store import gmina_values
-from spatial.getis import gi_star
-from spatial.lisa import moran_global, moran_local
-from spatial.regions import regions
-from spatial.weights import build_weights
+from spatial.weights import Weights, build_weights
 
-KINDS = ("lisa", "gi", "regions")
 MAX_PERMUTATIONS = 99_999
 
 
@@ -59,7 +69,7 @@ def _units(conn, scope: str) -> gpd.GeoDataFrame:
                f" WHERE {column} = :v ORDER BY teryt")
     rows = conn.execute(sa.text(sql), {"v": value}).all()
     if not rows:
-        raise NotFound(f"no gminas in scope {scope!r}")
+        raise NotFound(f"scope {scope}: no gminas (no such unit, or no boundaries loaded)")
     return gpd.GeoDataFrame(
         {"name": [r[1] for r in rows], "gmina_type": [r[2] for r in rows]},
         geometry=shapely.from_wkb([bytes(r[3]) for r in rows]),
@@ -71,24 +81,58 @@ def _versions() -> dict:
                                     "scipy")}
 
 
-def _parameters(kind: str, *, weights, alpha, k, threshold, permutations, method, n_regions,
-                floor, floor_indicator) -> dict:
+def _plain_json(value):
+    """NumPy scalars as Python ones and non-finite floats as None, for a JSON column."""
+    if isinstance(value, dict):
+        return {str(k): _plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_json(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _options(kind: str, *, weights, alpha, k, threshold, permutations, method, n_regions,
+             floor, floor_indicator, gi_weights) -> tuple[dict, dict]:
+    """Checked options, and the parameters stored with the run (those that apply)."""
+    if kind not in ANALYSES:
+        raise BadRequest(f"analysis must be one of {', '.join(KINDS)}")
+    if weights not in WEIGHT_KINDS:
+        raise BadRequest(f"weights must be one of {', '.join(WEIGHT_KINDS)}")
+    if gi_weights not in GI_VARIANTS:
+        raise BadRequest(f"Gi* weights must be one of {', '.join(GI_VARIANTS)}")
+    if method not in REGION_METHODS:
+        raise BadRequest(f"method must be one of {', '.join(REGION_METHODS)}")
+    if not 1 <= permutations <= MAX_PERMUTATIONS:
+        raise BadRequest(f"permutations must be between 1 and {MAX_PERMUTATIONS}")
+    if not 0 < alpha < 1:
+        raise BadRequest("alpha must be between 0 and 1")
+    options = {"alpha": alpha, "permutations": permutations, "method": method,
+               "n_regions": n_regions, "floor": floor, "floor_indicator": floor_indicator,
+               "gi_weights": gi_weights}
     parameters: dict = {"weights": weights, "alpha": alpha}
     if weights == "knn":
         parameters["k"] = k
     if weights == "distance":
         parameters["threshold"] = threshold
-    if kind == "lisa":
-        parameters["permutations"] = permutations
-    if kind == "regions":
-        parameters["method"] = method
-        if method == "maxp":
-            if floor is None:
-                raise BadRequest("max-p needs --floor (e.g. the minimum population)")
-            parameters.update(floor=floor, floor_indicator=floor_indicator)
-        else:
-            parameters["n_regions"] = n_regions
-    return parameters
+    parameters.update(ANALYSES[kind].parameters(options))
+    return options, parameters
+
+
+def _weights(units: gpd.GeoDataFrame, scope: str, kind: str, k: int,
+             threshold: float | None) -> Weights:
+    """Weights of the scope, refused when no gmina has a neighbour."""
+    try:
+        w = build_weights(units, kind, k=k, threshold=threshold)
+    except ValueError as exc:
+        raise InvalidInput(f"scope {scope}: {exc}") from exc
+    if len(w.islands) == len(units):
+        hint = " (widen the band)" if kind == "distance" else ""
+        raise InvalidInput(f"scope {scope}: none of its {len(units)} gminas has a neighbour"
+                           f" under {kind} weights{hint}; nothing to analyse")
+    return w
 
 
 def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
@@ -96,17 +140,18 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
                  threshold: float | None = None, permutations: int = 9999,
                  seed: int | None = None, alpha: float = 0.05, method: str = "skater",
                  n_regions: int = 5, floor: float | None = None,
-                 floor_indicator: str = "population_thousands", reuse: bool = False) -> dict:
+                 floor_indicator: str = "population_thousands", gi_weights: str = "binary",
+                 reuse: bool = False) -> dict:
     """Compute one analysis and store it with its parameters; returns the run summary.
 
     With ``reuse`` and a given seed, an identical stored run is returned instead of a new one.
+    Whatever cannot be analysed (too few gminas with values, no neighbours, no variance, Gi*
+    undefined everywhere) is refused with a message naming the scope, and nothing is stored.
     """
-    if kind not in KINDS:
-        raise BadRequest(f"analysis must be one of {', '.join(KINDS)}")
-    if not 1 <= permutations <= MAX_PERMUTATIONS:
-        raise BadRequest(f"permutations must be between 1 and {MAX_PERMUTATIONS}")
-    if not 0 < alpha < 1:
-        raise BadRequest("alpha must be between 0 and 1")
+    options, parameters = _options(
+        kind, weights=weights, alpha=alpha, k=k, threshold=threshold,
+        permutations=permutations, method=method, n_regions=n_regions, floor=floor,
+        floor_indicator=floor_indicator, gi_weights=gi_weights)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**31)
     started = dt.datetime.now(dt.UTC)
@@ -118,17 +163,14 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
         units = units.drop(index=missing)
         units["value"] = values.reindex(units.index)
         if len(units) < 3:
-            raise InvalidInput(f"scope {scope!r} has {len(units)} gminas with values of"
-                               f" {indicator} in {year}; at least 3 are needed")
+            held = "1 of its gminas has" if len(units) == 1 else \
+                f"{len(units)} of its gminas have"
+            raise InvalidInput(f"scope {scope}: {held} values of {indicator} in {year}; an"
+                               " analysis needs at least 3")
         if units["value"].nunique() < 2:
-            raise InvalidInput(f"{indicator} has no variance in {year} within {scope!r}")
-        try:
-            w = build_weights(units, weights, k=k, threshold=threshold)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from exc
-        parameters = _parameters(kind, weights=weights, alpha=alpha, k=k, threshold=threshold,
-                                 permutations=permutations, method=method, n_regions=n_regions,
-                                 floor=floor, floor_indicator=floor_indicator)
+            raise InvalidInput(f"scope {scope}: {indicator} has no variance in {year} (every"
+                               f" gmina has {units['value'].iloc[0]:g})")
+        w = _weights(units, scope, weights, k, threshold)
         if reuse:
             found = conn.execute(sa.text(
                 "SELECT id, summary, seconds FROM analysis_run WHERE kind = :kind AND"
@@ -140,40 +182,18 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
                 return {"id": found[0], "kind": kind, "indicator": indicator, "year": year,
                         "scope": scope, "seed": seed, "parameters": parameters,
                         "summary": found[1], "seconds": round(found[2], 3), "reused": True}
+        job = Job(conn, scope, year, units, w, options, seed)
+        try:
+            frame, extra = ANALYSES[kind].run(job)
+        except ValueError as exc:  # what the statistics refuse, said for this scope
+            raise InvalidInput(f"scope {scope}: {exc}") from exc
         summary: dict = {"units": len(units), "left_out_without_value": list(missing),
-                         "islands": w.islands}
-        results = pd.DataFrame(index=units.index)
-        results["value"] = units["value"]
-        if kind == "lisa":
-            lisa = moran_local(units["value"], w.graph, permutations=permutations, seed=seed,
-                               alpha=alpha).frame()
-            summary["moran_i"] = moran_global(units["value"], w.graph)
-            results = results.join(lisa[["std_value", "Is", "quadrant", "p_sim",
-                                         "fdr_significant", "label"]])
-            results = results.rename(columns={"Is": "statistic", "p_sim": "p_value"})
-        elif kind == "gi":
-            gi = gi_star(units["value"], w.graph, alpha=alpha).frame()
-            results = results.join(gi[["z_score", "p_norm", "fdr_significant", "label"]])
-            results = results.rename(columns={"p_norm": "p_value"})
-            results["statistic"] = results["z_score"]
-        else:
-            attributes = ["value"]
-            if method == "maxp":
-                floor_values = gmina_values(conn, floor_indicator, year)
-                units["floor"] = floor_values.reindex(units.index)
-                if units["floor"].isna().any():
-                    raise InvalidInput(f"{floor_indicator} is missing for some gminas in {year}")
-            try:
-                labels = regions(units, w.graph, attributes, method=method, n_regions=n_regions,
-                                 floor_column="floor" if method == "maxp" else None,
-                                 floor=floor or 0.0, seed=seed)
-            except ValueError as exc:
-                raise InvalidInput(str(exc)) from exc
-            results["region_id"] = labels
-            summary["regions"] = int(labels[labels > 0].nunique())
+                         "islands": w.islands, **extra}
+        results = pd.DataFrame({"value": units["value"]}, index=units.index).join(frame)
         if "label" in results:
             summary["labels"] = {str(k): int(v) for k, v in
                                  results["label"].value_counts().sort_index().items()}
+        summary = _plain_json(summary)
         seconds = time.perf_counter() - clock
         run_id = conn.execute(sa.text(
             "INSERT INTO analysis_run (kind, indicator_code, year, scope, parameters, seed,"
@@ -222,7 +242,7 @@ def get_run(engine: sa.Engine, run_id: int, *, actor: Principal = SYSTEM) -> dic
         if run["scope"].startswith("partnership:"):  # a partnership's working analysis
             try:
                 require_read(conn, actor, run["scope"].split(":", 1)[1])
-            except NotFound:
+            except (NotFound, Unauthenticated):  # hidden, missing and private look alike
                 raise NotFound(f"no analysis run {run_id}") from None
         rows = conn.execute(sa.text(
             f"SELECT teryt, {', '.join(RESULT_COLUMNS)} FROM analysis_result"

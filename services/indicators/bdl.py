@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import sqlalchemy as sa
 
@@ -25,10 +23,8 @@ def fetch_variable(engine: sa.Engine, settings: Settings, variable_id: int, year
     if not years or len(years) > 30:
         raise BadRequest("give between 1 and 30 years, e.g. --years 2015-2024")
     say = progress or (lambda _m: None)
-    client = BdlClient(settings.cache_dir,
-                       base_url=base_url or os.environ.get("PARTNERSTWA_BDL_URL")
-                       or "https://bdl.stat.gov.pl/api/v1",
-                       client_id=client_id or os.environ.get("PARTNERSTWA_BDL_CLIENT_ID"))
+    client = BdlClient(settings.cache_dir, base_url=base_url or settings.bdl_url,
+                       client_id=client_id or settings.bdl_client_id or None)
     meta = client.variable(variable_id)
     name = " – ".join(meta[k] for k in ("n1", "n2", "n3", "n4", "n5") if meta.get(k))
     spec = IndicatorSpec(f"bdl_{variable_id}", name or f"BDL {variable_id}",

@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.errors import InvalidInput
-from layers.indicator_catalogue import KNOWN, IndicatorSpec
+from layers.indicator_catalogue import AGE_GROUPS, KNOWN, IndicatorSpec
 from layers.indicator_readers import gmina_key
 from services.db import database_errors
 from services.indicators.store import gmina_codes, store_values, upsert_indicator
@@ -159,6 +159,50 @@ def density(engine: sa.Engine, year: int) -> DerivedReport:
         spec = IndicatorSpec(**{**asdict(KNOWN["density_derived"]),
                                 "derived_from": {"population_year": year}})
         return _store(conn, spec, joined[["level", "teryt", "year", "value"]], notes)
+
+
+def _age_groups(conn, years: list[int] | None) -> pd.DataFrame:
+    """Persons of the three economic age groups per unit and year, one column each."""
+    parts = []
+    for code in AGE_GROUPS:
+        part = _values(conn, code, years)
+        if part.empty:
+            raise InvalidInput(f"no {code} is loaded: import the BDL export of population by"
+                               " economic age group (LUDN_ekonomiczne_grupy_wieku_*.csv) first")
+        parts.append(part.set_index(["level", "teryt", "year"])["value"].rename(code))
+    # Units and years missing one group are left out: a ratio of part of the people is wrong.
+    return pd.concat(parts, axis=1, join="inner").reset_index()
+
+
+def _age_indicator(engine: sa.Engine, code: str, years: list[int] | None, formula) -> \
+        DerivedReport:
+    with database_errors(), engine.begin() as conn:
+        groups = _age_groups(conn, years)
+        groups["value"] = formula(groups)
+        groups = groups[groups["value"].notna() & (groups["value"] != float("inf"))]
+        spec = IndicatorSpec(**{**asdict(KNOWN[code]), "derived_from": {
+            "inputs": list(AGE_GROUPS), "formula": formula.__doc__}})
+        return _store(conn, spec, groups[["level", "teryt", "year", "value"]], [])
+
+
+def dependency_ratio(engine: sa.Engine, years: list[int] | None = None) -> DerivedReport:
+    """Demographic dependency ratio: persons of non-working age per 100 of working age."""
+    def formula(g):
+        """(pre-working + post-working) / working x 100"""
+        working = g["population_working"].where(g["population_working"] > 0)
+        return (g["population_pre_working"] + g["population_post_working"]) / working * 100
+
+    return _age_indicator(engine, "dependency_ratio", years, formula)
+
+
+def post_working_share(engine: sa.Engine, years: list[int] | None = None) -> DerivedReport:
+    """Share of persons of post-working age in the population, in %."""
+    def formula(g):
+        """post-working / (pre-working + working + post-working) x 100"""
+        total = g[list(AGE_GROUPS)].sum(axis=1)
+        return g["population_post_working"] / total.where(total > 0) * 100
+
+    return _age_indicator(engine, "post_working_share_pct", years, formula)
 
 
 def composite(engine: sa.Engine, code: str, name: str, year: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import sqlalchemy as sa
 
 from core.errors import InvalidInput, NotFound
 from layers.indicator_catalogue import DIRECTIONS, KNOWN, IndicatorSpec, slug
-from layers.indicator_readers import ReadResult, read_bdl_csv, read_gus_t21, read_plain_csv
+from layers.indicator_formats import INDICATOR_FORMATS
+from layers.indicator_readers import ReadResult, gmina_key, level_of
 from services.db import database_errors
 
-FORMATS = ("bdl-csv", "gus-t21", "csv")
+FORMATS = tuple(INDICATOR_FORMATS)
 SHOW = 10
 
 
@@ -31,6 +33,7 @@ class ImportReport:
     unmatched: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     gminas_without_value: dict[str, int] = field(default_factory=dict)
+    repaired_codes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -84,13 +87,13 @@ def store_values(conn, rows: pd.DataFrame, *, source: str, source_format: str,
 
 
 def _read(path: Path, fmt: str, *, code, name, unit, direction, year) -> ReadResult:
-    if fmt == "bdl-csv":
-        return read_bdl_csv(path)
-    if fmt == "gus-t21":
-        return read_gus_t21(path, year)
-    if fmt == "csv":
+    kind = INDICATOR_FORMATS.get(fmt)
+    if kind is None:
+        raise InvalidInput(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    spec = None
+    if kind.needs_spec:
         if not code or not name:
-            raise InvalidInput("--format csv needs --code and --name for the indicator")
+            raise InvalidInput(f"--format {fmt} needs --code and --name for the indicator")
         if direction not in DIRECTIONS:
             raise InvalidInput(f"--direction must be one of {', '.join(DIRECTIONS)}")
         if slug(code) != code:
@@ -98,8 +101,67 @@ def _read(path: Path, fmt: str, *, code, name, unit, direction, year) -> ReadRes
                                f" e.g. {slug(code)!r}")
         spec = KNOWN.get(code) or IndicatorSpec(code, name, name, unit or "", "user CSV",
                                                 path.name, direction)
-        return read_plain_csv(path, spec, max_year=dt.date.today().year + 1)
-    raise InvalidInput(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return kind.read(path, year=year, spec=spec, max_year=dt.date.today().year + 1)
+
+
+def _plain_name(text: str) -> str:
+    """A unit's name for comparison: lower case, without GUS's '(2)', 'Powiat', 'm.'."""
+    text = re.sub(r"\(\d\)", " ", text.casefold())
+    text = re.sub(r"\b(powiat|m\.\s*st\.|m\.|miasto|gmina|od \d{4})", " ", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _known_names(conn) -> dict[str, str]:
+    """Names of the loaded units by the 7-digit code a GUS file gives them (gminas also by
+    their first six digits, for type digits changed since the boundaries' vintage)."""
+    names = {"0000000": "Polska"}
+    for sql in ("SELECT teryt || '00000', name FROM voivodeship",
+                "SELECT teryt || '000', name FROM powiat", "SELECT teryt6, name FROM gmina"):
+        names.update(dict(conn.execute(sa.text(sql)).all()))
+    return names
+
+
+def _check_repair(conn, result: ReadResult, repair: bool, where: str) -> list[str]:
+    """Codes a spreadsheet shortened (201011 for 0201011): never joined as they stand.
+
+    Repaired (padded with zeros) only on request and only when the padding explains the
+    file: every shortened gmina code (parts and districts too) is a loaded gmina whose name
+    matches the file's name column, or no loaded gmina at all (then it is reported as
+    unmatched, as its 7-digit original would be), and most of them match. Powiat, voivodeship
+    and country rows are kept at their level by code, as in unshortened files (names of
+    powiats change, e.g. jeleniogórski -> karkonoski).
+    """
+    short = result.short_codes
+    if not short:
+        return []
+    names = _known_names(conn)
+    wrong, matched, gminas = [], 0, 0
+    for padded, (written, file_name, line) in sorted(short.items()):
+        level = level_of(padded)
+        if level in ("country", "voivodeship", "powiat"):
+            continue
+        gminas += 1
+        known = names.get(gmina_key(padded))
+        if known is None:
+            continue
+        if f" {_plain_name(known)} " in f" {_plain_name(file_name)} ":
+            matched += 1
+        else:
+            wrong.append(f"line {line}: {written} -> {padded} is {known}, but the file names it"
+                         f" {file_name!r}")
+    written, name = short[min(short)][0], short[min(short)][1]
+    head = (f"{len(short)} codes have fewer than 7 digits (e.g. {written} for {min(short)}"
+            f" {name}): a spreadsheet dropped their leading zeros")
+    if wrong or matched * 2 < gminas:
+        reasons = wrong[:SHOW] or [f"only {matched} of {gminas} padded gmina codes are loaded"
+                                   " gminas of the same name"]
+        raise InvalidInput(f"{head}, and they cannot be repaired safely: " + "; ".join(reasons)
+                           + ". Save the code column as text and export again", where=where)
+    if not repair:
+        raise InvalidInput(f"{head}. Padded with zeros, each gmina code is a loaded gmina of"
+                           " the same name: run again with --repair-codes to repair them",
+                           where=where)
+    return [f"{w}->{padded}" for padded, (w, _, _) in sorted(short.items())]
 
 
 def _assign_codes(rows: pd.DataFrame, by6: dict[str, str]) -> tuple[pd.DataFrame, list, list]:
@@ -120,12 +182,17 @@ def _assign_codes(rows: pd.DataFrame, by6: dict[str, str]) -> tuple[pd.DataFrame
 
 def import_indicators(engine: sa.Engine, path: str | Path, fmt: str, *, code: str | None = None,
                       name: str | None = None, unit: str | None = None,
-                      direction: str = "neutral", year: int | None = None) -> ImportReport:
-    """Import one file in one transaction; reports matched, unmatched and skipped rows."""
+                      direction: str = "neutral", year: int | None = None,
+                      repair_codes: bool = False) -> ImportReport:
+    """Import one file in one transaction; reports matched, unmatched and skipped rows.
+
+    ``repair_codes``: codes whose leading zeros a spreadsheet dropped are padded back when
+    every one is a loaded unit whose name matches the file's (see ``_check_repair``)."""
     path = Path(path)
     result = _read(path, fmt, code=code, name=name, unit=unit, direction=direction, year=year)
     with database_errors(), engine.begin() as conn:
         by6 = gmina_codes(conn)
+        repaired = _check_repair(conn, result, repair_codes, str(path))
         rows, unmatched, changed = _assign_codes(result.rows, by6)
         if fmt == "csv" and unmatched:
             raise InvalidInput(f"{len(unmatched)} codes are not gminas of the loaded boundaries:"
@@ -139,14 +206,16 @@ def import_indicators(engine: sa.Engine, path: str | Path, fmt: str, *, code: st
         for spec in result.indicators.values():
             upsert_indicator(conn, spec)
         report = {"skipped": result.skipped, "unmatched": unmatched,
-                  "matched_on_6_digits": changed, "gminas_without_value": without}
+                  "matched_on_6_digits": changed, "gminas_without_value": without,
+                  "repaired_codes": repaired}
         load_id = store_values(conn, rows, source=str(path), source_format=result.source_format,
                                report=report)
     return ImportReport(
         load_id=load_id, source=str(path), source_format=result.source_format,
         indicators=sorted(result.indicators), stored=len(rows),
         gminas_matched=int(gmina_rows["teryt"].nunique()), matched_on_6_digits=changed,
-        unmatched=unmatched, skipped=result.skipped, gminas_without_value=without)
+        unmatched=unmatched, skipped=result.skipped, gminas_without_value=without,
+        repaired_codes=repaired)
 
 
 def list_indicators(engine: sa.Engine) -> list[dict]:
@@ -154,7 +223,7 @@ def list_indicators(engine: sa.Engine) -> list[dict]:
     from services.cache import cached, data_version
 
     with database_errors(), engine.connect() as conn:
-        version = data_version(conn)
+        version = data_version(conn, "indicators", "boundaries")
     return cached(("indicators",), version, lambda: _list_indicators(engine))
 
 

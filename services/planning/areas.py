@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from core.errors import BadRequest, InvalidInput, NotFound
 from services.access.rules import SYSTEM, Principal, require_read, require_write
 from services.db import database_errors
+from services.planning.fields import AREA_KINDS, crs, limited, text, whole_number
 from services.planning.versioning import (
     accept,
     accepted_version,
+    author_of,
     conflict,
     expected_version,
     history,
@@ -19,8 +21,9 @@ from services.planning.versioning import (
 )
 from spatial.geometry_input import GeometryProblem, from_geojson
 
-KINDS = ("fua", "tourism", "river_valley", "other")
+KINDS = tuple(AREA_KINDS)
 FIELDS = ("name", "kind", "description")
+ACCEPTED = {*FIELDS, "gminas", "geometry", "crs", "clip", "comment", "version"}
 OUTSIDE_POLAND_TOLERANCE = 0.001  # share of the area that may lie outside (border slivers)
 
 
@@ -29,17 +32,16 @@ def _ewkb(geom: shapely.Geometry) -> str:
 
 
 def _attributes(payload: dict, current: dict | None = None) -> dict:
+    unknown = sorted(set(payload) - ACCEPTED)
+    if unknown:
+        raise BadRequest(f"unknown field {', '.join(unknown)}; fields:"
+                         f" {', '.join(sorted(ACCEPTED))}")
     out = {k: (current or {}).get(k) for k in FIELDS}
-    for key in FIELDS:
-        if key in payload:
-            out[key] = str(payload[key]).strip()
-    out["description"] = out["description"] or ""
-    if not out["name"]:
-        raise BadRequest("name must not be empty")
-    if len(out["name"]) > 300:
-        raise BadRequest("name is longer than 300 characters")
-    if out["kind"] not in KINDS:
-        raise BadRequest(f"kind must be one of {', '.join(KINDS)}")
+    out.update({k: payload[k] for k in FIELDS if k in payload})
+    out["name"] = text(out["name"], "name", "area.name", required=True)
+    out["description"] = text(out["description"], "description", "area.description")
+    if not isinstance(out["kind"], str) or out["kind"] not in AREA_KINDS:
+        raise BadRequest(f"kind must be one of {', '.join(AREA_KINDS)}", details={"field": "kind"})
     return out
 
 
@@ -51,6 +53,9 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
         codes = payload["gminas"]
         if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
             raise BadRequest("gminas must be a non-empty list of TERYT codes")
+        limited(codes, "gminas")
+        for code in codes:
+            text(code, "gminas", "teryt")
         found = dict(conn.execute(sa.text(
             "SELECT teryt6, teryt FROM gmina WHERE teryt6 = ANY(:six)"),
             {"six": [c[:6] for c in codes]}).all())
@@ -64,7 +69,7 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
         return "gminas", teryts, geom
     try:
         drawn = from_geojson(payload["geometry"], families=("polygon",),
-                             crs=payload.get("crs", "EPSG:4326"))
+                             crs=crs(payload["crs"]) if "crs" in payload else "EPSG:4326")
     except GeometryProblem as exc:
         raise InvalidInput(str(exc)) from None
     geom = _ewkb(shapely.MultiPolygon(list(shapely.get_parts(drawn))))
@@ -74,6 +79,8 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
         {"g": geom}).scalar_one()
     if outside is not None and outside > OUTSIDE_POLAND_TOLERANCE:
         raise InvalidInput(f"{outside:.1%} of the drawn area lies outside Poland")
+    if not isinstance(payload.get("clip", False), bool):
+        raise BadRequest("clip must be true or false", details={"field": "clip"})
     if payload.get("clip", False):
         geom = conn.execute(sa.text(
             "SELECT encode(ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_Intersection("
@@ -92,12 +99,17 @@ def _partnership_of(conn, area_id: int) -> str:
     return pid
 
 
+def _comment(payload: dict) -> str:
+    return text(payload.get("comment"), "comment", "change.comment")
+
+
 def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
                 actor: Principal = SYSTEM) -> dict:
-    author = author or actor.label
+    author = author_of(actor, author)
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, pid)
         attrs = _attributes(payload)
+        comment = _comment(payload)
         delineation, gminas, geom = _geometry(conn, pid, payload)
         area_id = conn.execute(sa.text(
             "INSERT INTO functional_area (partnership_id, name, kind, description, delineation,"
@@ -105,8 +117,7 @@ def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
             " ST_GeomFromEWKB(decode(:geom, 'hex')), :author) RETURNING id"),
             {"pid": pid, **attrs, "del": delineation, "gminas": gminas, "geom": geom,
              "author": author}).scalar_one()
-        accept(conn, actor, "functional_area", area_id, 1, "create", author,
-               str(payload.get("comment", "")),
+        accept(conn, actor, "functional_area", area_id, 1, "create", author, comment,
                {**attrs, "delineation": delineation, "gminas": gminas}, geom,
                before=None, after={**attrs, "partnership": pid, "gminas": gminas})
     return get_area(engine, area_id, actor=actor)
@@ -115,12 +126,19 @@ def create_area(engine: sa.Engine, pid: str, payload: dict, *, author: str = "",
 def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str = "",
                 actor: Principal = SYSTEM) -> dict:
     """Apply a change based on ``payload['version']``; a stale version gets 409."""
-    author = author or actor.label
+    return _change(engine, area_id, payload, "update", author=author, actor=actor)
+
+
+def _change(engine: sa.Engine, area_id: int, payload: dict, action: str, *, author: str,
+            actor: Principal) -> dict:
+    """A change recorded as ``action``: the route decides it, never the body."""
+    author = author_of(actor, author)
     expected = expected_version(payload.get("version"))
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, _partnership_of(conn, area_id))
         current = lock_current(conn, "functional_area", area_id)
         attrs = _attributes(payload, current)
+        comment = _comment(payload)
         if "gminas" in payload or "geometry" in payload:
             delineation, gminas, geom = _geometry(conn, current["partnership_id"], payload)
         else:
@@ -140,8 +158,8 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
                  "version": version, "author": author, "id": area_id})
 
         refused = settle(conn, actor, "functional_area", area_id, current, expected,
-                         action=payload.get("_action", "update"), author=author,
-                         comment=str(payload.get("comment", "")), data=data, geom_ewkb=geom,
+                         action=action, author=author, comment=comment, data=data,
+                         geom_ewkb=geom,
                          before={k: current[k] for k in (*FIELDS, "version")}, write=write)
     if refused:
         raise refused
@@ -151,24 +169,25 @@ def update_area(engine: sa.Engine, area_id: int, payload: dict, *, author: str =
 def restore_area(engine: sa.Engine, area_id: int, version: int, based_on, *,
                  author: str = "", actor: Principal = SYSTEM) -> dict:
     """Make an old version current again (as a new version)."""
+    version = whole_number(version, "restore")
     with database_errors(), engine.connect() as conn:
         require_write(conn, actor, _partnership_of(conn, area_id))
-        old = accepted_version(conn, "functional_area", area_id, int(version))
+        old = accepted_version(conn, "functional_area", area_id, version)
     data = old["data"]
     payload = {k: data[k] for k in FIELDS}
-    payload.update(version=based_on, comment=f"restored version {version}", _action="restore")
+    payload.update(version=based_on, comment=f"restored version {version}")
     if data["delineation"] == "gminas":
         payload["gminas"] = data["gminas"]
     else:
         geom = shapely.from_wkb(bytes.fromhex(old["geom"]))
         payload["geometry"] = shapely.geometry.mapping(geom)
         payload["crs"] = "EPSG:2180"
-    return update_area(engine, area_id, payload, author=author, actor=actor)
+    return _change(engine, area_id, payload, "restore", author=author, actor=actor)
 
 
 def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "",
                 actor: Principal = SYSTEM) -> None:
-    author = author or actor.label
+    author = author_of(actor, author)
     expected = expected_version(based_on)
     refused = None
     with database_errors(), engine.begin() as conn:

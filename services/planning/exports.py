@@ -25,12 +25,21 @@ import sqlalchemy as sa
 from psycopg import sql as psql
 from pyproj import Transformer
 
+from core.csv_cells import safe_cell
 from core.errors import BadRequest, NotFound
 from services.access.rules import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
+from services.planning.export_formats import EXPORT_FORMATS, ExportFormat
 
-FORMATS = {"shp": ".zip", "gpkg": ".gpkg", "geojson": ".geojson", "csv": ".csv", "fgb": ".fgb"}
 DBF_TEXT_BYTES = 254
+# The CSV geometry column: GDAL's CSV driver takes a column named WKT as the geometry.
+CSV_GEOMETRY = "WKT"
+CSV_PRJ = ('PROJCS["ETRF2000-PL / CS92",GEOGCS["ETRF2000-PL",DATUM["ETRF2000_Poland",'
+           'SPHEROID["GRS 1980",6378137,298.257222101]],PRIMEM["Greenwich",0],'
+           'UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+           'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",19],'
+           'PARAMETER["scale_factor",0.9993],PARAMETER["false_easting",500000],'
+           'PARAMETER["false_northing",-5300000],UNIT["metre",1],AUTHORITY["EPSG","2180"]]')
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ DATASETS = {
     "projects": {
         "sql": (
             "SELECT p.id, p.partnership_id, p.title, p.description, p.theme,"
-            " p.cost_pln::float AS cost_pln, p.funding_source, p.start_date, p.end_date,"
+            " p.cost_pln::float AS cost_pln, p.funding_source, p.funding_label, p.start_date,"
+            " p.end_date,"
             " p.feasibility, p.priority, array_to_string(p.gminas, ',') AS gminas,"
             " array_to_string(p.area_ids, ',') AS area_ids, p.version,"
             " encode(ST_AsBinary(p.geom), 'hex') AS wkb, GeometryType(p.geom) AS gtype FROM project p"
@@ -58,6 +68,7 @@ DATASETS = {
             Field("theme", "THEME", "text", "theme"),
             Field("cost_pln", "COST_PLN", "float", "estimated cost, PLN"),
             Field("funding_source", "FUNDING", "text", "funding source"),
+            Field("funding_label", "FUND_LABEL", "text", "funding as the imported file wrote it"),
             Field("start_date", "START_DATE", "date", "planned start"),
             Field("end_date", "END_DATE", "date", "planned end"),
             Field("feasibility", "FEASIBIL", "text", "feasibility study status"),
@@ -138,8 +149,13 @@ def _fetch(engine: sa.Engine, what: str, partnership: str | None,
     buffer.seek(0)
     types = {f.source: ARROW_TYPES[f.kind] for f in DATASETS[what]["fields"]}
     types.update(wkb=pa.string(), gtype=pa.string())
-    # PostgreSQL writes NULL unquoted and empty text as "": keep that distinction.
-    return pacsv.read_csv(buffer, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+    # PostgreSQL writes NULL unquoted and empty text as "": keep that distinction. One block
+    # for the whole buffer: a value longer than a block (the hex of a geometry of 100,000
+    # vertices) would otherwise straddle two blocks, which Arrow refuses.
+    size = buffer.getbuffer().nbytes
+    return pacsv.read_csv(buffer, read_options=pacsv.ReadOptions(
+                              block_size=min(max(size + 1, 1 << 20), 2**31 - 1)),
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
                           convert_options=pacsv.ConvertOptions(
                               column_types=types, strings_can_be_null=True,
                               quoted_strings_can_be_null=False))
@@ -204,12 +220,71 @@ def _write_shapefiles(data: pa.Table, fields, geoms, folder: Path, what: str) ->
     return written
 
 
+def _zip_shapefiles(data, fields, geoms, out: Path, what: str, fmt: ExportFormat
+                    ) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="partnerstwa-shp-") as tmp:
+        layers = _write_shapefiles(data, fields, geoms, Path(tmp), what)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(Path(tmp).iterdir()):
+                zf.write(path, path.name)
+            zf.writestr("FIELDS.csv", _mapping_csv(fields))
+            zf.writestr("README.txt", (
+                f"partnerstwa: {what}, EPSG:2180 (PUWG 1992), UTF-8.\n"
+                "A Shapefile holds one geometry type: one set of files per type.\n"
+                "FIELDS.csv maps the 10-character field names to their meaning.\n"
+                "Źródło: GUGiK, GUS; partnerstwa.\n"))
+    return layers
+
+
+CSVT_TYPES = {"int": "Integer", "float": "Real", "date": "Date", "text": "String"}
+
+
+def _write_csv(data, fields, geoms, out: Path, what: str, fmt: ExportFormat) -> list[str]:
+    """UTF-8 CSV with the geometry as WKT (EPSG:2180) in the column GDAL reads as geometry.
+
+    Beside it, as GDAL's own CSV writer does, a ``.csvt`` (column types) and a ``.prj``
+    (EPSG:2180), so ogr2ogr and QGIS read types and CRS; the HTTP download is the CSV alone.
+    """
+    columns = [[safe_cell(v) for v in data.column(f.source).to_pylist()]
+               if f.kind == "text" else data.column(f.source).to_pylist() for f in fields]
+    wkt = shapely.to_wkt(geoms, rounding_precision=-1) if len(geoms) else []
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([f.source for f in fields] + [CSV_GEOMETRY])
+        writer.writerows(zip(*columns, wkt, strict=True))
+    return [what]
+
+
+def _csv_companions(out: Path, fields) -> None:
+    out.with_suffix(".csvt").write_text(
+        ",".join([CSVT_TYPES[f.kind] for f in fields] + ["WKT"]) + "\n", encoding="ascii")
+    out.with_suffix(".prj").write_text(CSV_PRJ, encoding="ascii")
+
+
+def _write_ogr(data, fields, geoms, out: Path, what: str, fmt: ExportFormat) -> list[str]:
+    if fmt.epsg != 2180 and len(geoms):
+        transformer = Transformer.from_crs(2180, fmt.epsg, always_xy=True)
+        geoms = shapely.transform(geoms, lambda xy: np.column_stack(
+            transformer.transform(xy[:, 0], xy[:, 1])))
+    pyogrio.write_arrow(_table(data, fields, geoms, shapefile=False), out, driver=fmt.driver,
+                        geometry_name="geometry", geometry_type="Unknown",
+                        crs=f"EPSG:{fmt.epsg}", layer=what, encoding="UTF-8")
+    return [what]
+
+
+WRITERS = {"shapefile_zip": _zip_shapefiles, "csv": _write_csv, "ogr": _write_ogr}
+FORMATS = {code: f.suffix for code, f in EXPORT_FORMATS.items()}
+
+
 def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
            partnership: str | None = None, voivodeship: str | None = None,
-           actor: Principal = SYSTEM) -> dict:
-    """Write one dataset to ``out`` (a .zip for Shapefiles); returns what was written."""
-    if fmt not in FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(FORMATS)}")
+           actor: Principal = SYSTEM, companions: bool = True) -> dict:
+    """Write one dataset to ``out`` (a .zip for Shapefiles); returns what was written.
+
+    ``companions``: a CSV gets its ``.csvt`` and ``.prj`` beside it (not for downloads).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise BadRequest(f"format must be one of {', '.join(EXPORT_FORMATS)}")
     data = _fetch(engine, what, partnership, voivodeship, actor)
     fields = DATASETS[what]["fields"]
     geoms = shapely.from_wkb(data.column("wkb").to_numpy(zero_copy_only=False)) \
@@ -217,37 +292,12 @@ def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.stem + ".part" + out.suffix)  # drivers read the suffix
-    if fmt == "shp":
-        with tempfile.TemporaryDirectory(prefix="partnerstwa-shp-") as tmp:
-            layers = _write_shapefiles(data, fields, geoms, Path(tmp), what)
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-                for path in sorted(Path(tmp).iterdir()):
-                    zf.write(path, path.name)
-                zf.writestr("FIELDS.csv", _mapping_csv(fields))
-                zf.writestr("README.txt", (
-                    f"partnerstwa: {what}, EPSG:2180 (PUWG 1992), UTF-8.\n"
-                    "A Shapefile holds one geometry type: one set of files per type.\n"
-                    "FIELDS.csv maps the 10-character field names to their meaning.\n"
-                    "Źródło: GUGiK, GUS; partnerstwa.\n"))
-    elif fmt == "csv":
-        layers = [what]
-        with open(partial, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([f.source for f in fields] + ["wkt_epsg2180"])
-            columns = [data.column(f.source).to_pylist() for f in fields]
-            for i, geom in enumerate(geoms):
-                writer.writerow([c[i] for c in columns] + [geom.wkt])
-    else:
-        layers = [what]
-        crs = "EPSG:2180"
-        if fmt == "geojson":
-            transformer = Transformer.from_crs(2180, 4326, always_xy=True)
-            geoms = shapely.transform(geoms, lambda xy: np.column_stack(
-                transformer.transform(xy[:, 0], xy[:, 1]))) if len(geoms) else geoms
-            crs = "EPSG:4326"
-        driver = {"gpkg": "GPKG", "geojson": "GeoJSON", "fgb": "FlatGeobuf"}[fmt]
-        pyogrio.write_arrow(_table(data, fields, geoms, shapefile=False), partial, driver=driver,
-                            geometry_name="geometry", geometry_type="Unknown", crs=crs,
-                            layer=what, encoding="UTF-8")
-    partial.replace(out)
+    try:
+        kind = EXPORT_FORMATS[fmt]
+        layers = WRITERS[kind.writer](data, fields, geoms, partial, what, kind)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    if fmt == "csv" and companions:
+        _csv_companions(out, fields)
     return {"path": str(out), "format": fmt, "features": data.num_rows, "layers": layers}

@@ -10,8 +10,17 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from core.errors import BadRequest, InvalidInput, NotFound
-from services.access.rules import SYSTEM, Forbidden, Principal, audit, readable_filter, require_read
+from services.access.rules import (
+    SYSTEM,
+    Principal,
+    audit,
+    readable_filter,
+    require_membership_change,
+    require_partnership_change,
+    require_read,
+)
 from services.db import database_errors
+from services.planning.fields import limited, text
 
 STATUSES = ("candidate", "active", "completed", "withdrawn")
 CSV_COLUMNS = ("partnership_id", "partnership_name", "member_teryt", "member_kind", "role")
@@ -132,47 +141,77 @@ def import_partnerships(engine: sa.Engine, path: str | Path, *,
                              warnings)
 
 
+def _members_of(conn, pid: str) -> list[dict]:
+    return [dict(r) for r in conn.execute(sa.text(
+        "SELECT member_kind, teryt, role FROM partnership_member WHERE partnership_id = :id"
+        " ORDER BY member_kind, teryt"), {"id": pid}).mappings()]
+
+
+def _checked_change(data: dict) -> dict:
+    """The fields of a partnership change, typed and within their limits."""
+    unknown = sorted(set(data) - {"name", "status", "members"})
+    if unknown:
+        raise BadRequest(f"cannot change {', '.join(unknown)}; fields: name, status, members")
+    out = {}
+    if "name" in data:
+        if not isinstance(data["name"], str):
+            raise BadRequest("name must be text", details={"field": "name"})
+        out["name"] = text(data["name"], "name", "partnership.name", required=True)
+    if "status" in data:
+        if not isinstance(data["status"], str) or data["status"] not in STATUSES:
+            raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
+        out["status"] = data["status"]
+    if "members" in data:
+        members = data["members"]
+        if not (isinstance(members, list) and all(
+                isinstance(m, dict) and set(m) <= {"teryt", "member_kind", "role"}
+                and isinstance(m.get("teryt"), str) and isinstance(m.get("member_kind"), str)
+                and isinstance(m.get("role", "member"), str) for m in members)):
+            raise BadRequest("members must be a list of {teryt, member_kind, role}")
+        limited(members, "members")
+        for m in members:
+            text(m["teryt"], "teryt", "teryt")
+        out["members"] = members
+    return out
+
+
 def update_partnership(engine: sa.Engine, pid: str, data: dict, *,
                        actor: Principal = SYSTEM) -> dict:
-    """Change name, status or members (the whole list) of a partnership: administrators and
-    the partnership's experts."""
+    """Change name or status (administrators and the partnership's experts) or the members,
+    the whole list (administrators, and the marshal office for JSTs of its voivodeship)."""
+    change = _checked_change(data)
+    where = f"partnership {pid}"
     with database_errors(), engine.begin() as conn:
         require_read(conn, actor, pid)
-        if actor.role not in ("system", "admin") and not (
-                actor.role == "expert" and pid in actor.partnerships):
-            raise Forbidden(f"you may read partnership {pid} but not change it")
         current = conn.execute(sa.text(
             "SELECT name, programme, status FROM partnership WHERE id = :id FOR UPDATE"),
             {"id": pid}).mappings().first()
         if current is None:
             raise NotFound(f"no partnership {pid!r}")
-        unknown = sorted(set(data) - {"name", "status", "members"})
-        if unknown:
-            raise BadRequest(f"cannot change {', '.join(unknown)}; fields: name, status, members")
-        if not isinstance(data.get("name", ""), str) or not isinstance(data.get("status", ""),
-                                                                        str):
-            raise BadRequest("name and status must be text")
-        if "members" in data and not (isinstance(data["members"], list) and all(
-                isinstance(m, dict) and isinstance(m.get("teryt"), str)
-                and isinstance(m.get("member_kind"), str) for m in data["members"])):
-            raise BadRequest("members must be a list of {teryt, member_kind, role}")
-        status = data.get("status", current["status"])
-        if status not in STATUSES:
-            raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
-        name = str(data.get("name", current["name"])).strip()
-        if not name:
-            raise BadRequest("name must not be empty")
-        if "members" in data:
-            members = _resolve_members(conn, list(data["members"]), f"partnership {pid}")
-        else:
-            members = [dict(r) for r in conn.execute(sa.text(
-                "SELECT member_kind, teryt, role FROM partnership_member"
-                " WHERE partnership_id = :id"), {"id": pid}).mappings()]
-        _check_leaders(pid, members, f"partnership {pid}")
-        warnings = _write(conn, pid, name, current["programme"], members, f"partnership {pid}",
-                          status)
-        audit(conn, actor, "update", "partnership", pid, dict(current),
-              {"name": name, "status": status, "members": members})
+        if "name" in change or "status" in change:
+            require_partnership_change(conn, actor, pid)
+        name = change.get("name", current["name"])
+        status = change.get("status", current["status"])
+        before = _members_of(conn, pid)
+        members = before
+        if "members" in change:
+            members = _resolve_members(conn, change["members"], where)
+        _check_leaders(pid, members, where)
+        old = {(m["member_kind"], m["teryt"], m.get("role", "member")) for m in before}
+        new = {(m["member_kind"], m["teryt"], m.get("role", "member")) for m in members}
+        if old != new:
+            require_membership_change(conn, actor, pid, sorted({t for _, t, _ in old ^ new}))
+        warnings = _write(conn, pid, name, current["programme"], members, where, status)
+        if "name" in change or "status" in change:
+            audit(conn, actor, "update", "partnership", pid,
+                  {"name": current["name"], "status": current["status"]},
+                  {"name": name, "status": status})
+        if old != new:
+            audit(conn, actor, "change_members", "partnership", pid, {"members": before},
+                  {"members": [{"member_kind": k, "teryt": t, "role": r}
+                               for k, t, r in sorted(new)],
+                   "added": sorted(t for _, t, _ in new - old),
+                   "removed": sorted(t for _, t, _ in old - new)})
     return {**get_partnership(engine, pid, actor=actor), "warnings": warnings}
 
 
@@ -200,8 +239,8 @@ def get_partnership(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -
         row = conn.execute(sa.text(
             "SELECT id, name, programme, status, voivodeships,"
             " round((ST_Area(geom) / 1e6)::numeric, 3)::float AS area_km2,"
-            " ST_AsGeoJSON(ST_Transform(ST_Multi(ST_SimplifyPreserveTopology(geom, 50)), 4326), 5)::json"
-            "   AS geometry FROM partnership WHERE id = :id"), {"id": pid}).mappings().first()
+            " ST_AsGeoJSON(ST_Transform(ST_Multi(ST_SimplifyPreserveTopology(geom, 50)), 4326),"
+            " 5)::json AS geometry FROM partnership WHERE id = :id"), {"id": pid}).mappings().first()
         if row is None:
             raise NotFound(f"no partnership {pid!r}")
         members = conn.execute(sa.text(

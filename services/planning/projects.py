@@ -18,31 +18,38 @@ from services.access.rules import (
     require_write,
 )
 from services.db import database_errors
+from services.planning.fields import crs, id_list, limited, short, text, whole_number
 from services.planning.versioning import (
     accept,
     accepted_version,
+    author_of,
     expected_version,
     history,
     lock_current,
     settle,
 )
+from services.planning.vocabularies import FEASIBILITY_CODES, FUNDING_CODES
 from spatial.geometry_input import GeometryProblem, from_geojson
 
-FUNDING_SOURCES = ("fe_regional", "feniks", "kpo", "national", "own", "other")
-FEASIBILITY = ("none", "in_preparation", "completed", "approved")
-TEXT_FIELDS = {"title": 500, "description": 10_000, "theme": 200}
+FUNDING_SOURCES = FUNDING_CODES  # services/planning/vocabularies.py, the one table
+FEASIBILITY = FEASIBILITY_CODES
+TEXT_FIELDS = {"title": "project.title", "description": "project.description",
+               "theme": "project.theme"}
 ATTRIBUTES = ("title", "description", "theme", "cost_pln", "funding_source", "start_date",
               "end_date", "milestones", "feasibility", "priority", "area_ids")
 MAX_COST = Decimal("1e13")
+ACCEPTED = {*ATTRIBUTES, "geometry", "crs", "gminas", "comment", "version"}
 
 
 def _date(value, name: str) -> str | None:
     if value in (None, ""):
         return None
+    if not isinstance(value, str | dt.date):
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {short(value)}")
     try:
         return dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {short(value)}") from None
 
 
 def clean_attributes(payload: dict, current: dict | None = None) -> dict:
@@ -50,55 +57,48 @@ def clean_attributes(payload: dict, current: dict | None = None) -> dict:
     out = {k: (current or {}).get(k) for k in ATTRIBUTES}
     out.update({k: payload[k] for k in ATTRIBUTES if k in payload})
     for key, limit in TEXT_FIELDS.items():
-        out[key] = "" if out[key] is None else str(out[key]).strip()
-        if len(out[key]) > limit:
-            raise BadRequest(f"{key} is longer than {limit} characters")
-    if not out["title"]:
-        raise BadRequest("title must not be empty")
+        out[key] = text(out[key], key, limit, required=key == "title")
     if out["cost_pln"] not in (None, ""):
         try:
             cost = Decimal(str(out["cost_pln"]).replace(" ", "").replace(",", "."))
         except InvalidOperation:
-            raise BadRequest(f"cost_pln must be a number, got {out['cost_pln']!r}") from None
+            raise BadRequest(f"cost_pln must be a number, got {short(out['cost_pln'])}") from None
         if not cost.is_finite() or cost < 0 or cost >= MAX_COST:
             raise BadRequest("cost_pln must be a non-negative amount in PLN")
         out["cost_pln"] = str(cost.quantize(Decimal("0.01")))
     else:
         out["cost_pln"] = None
     out["funding_source"] = out["funding_source"] or "other"
-    if out["funding_source"] not in FUNDING_SOURCES:
+    if not isinstance(out["funding_source"], str) or out["funding_source"] not in FUNDING_SOURCES:
         raise BadRequest(f"funding_source must be one of {', '.join(FUNDING_SOURCES)}")
     out["feasibility"] = out["feasibility"] or "none"
-    if out["feasibility"] not in FEASIBILITY:
+    if not isinstance(out["feasibility"], str) or out["feasibility"] not in FEASIBILITY:
         raise BadRequest(f"feasibility must be one of {', '.join(FEASIBILITY)}")
-    try:
-        out["priority"] = int(out["priority"] if out["priority"] is not None else 2)
-    except (TypeError, ValueError):
-        raise BadRequest("priority must be 1, 2 or 3") from None
-    if out["priority"] not in (1, 2, 3):
-        raise BadRequest("priority must be 1, 2 or 3")
+    priority = out["priority"] if out["priority"] is not None else 2
+    if isinstance(priority, float) and priority.is_integer():
+        priority = int(priority)  # 2.0 from a spreadsheet column
+    out["priority"] = whole_number(priority, "priority", low=1, high=3)
     out["start_date"] = _date(out["start_date"], "start_date")
     out["end_date"] = _date(out["end_date"], "end_date")
     if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
         raise BadRequest("end_date is before start_date")
     milestones = out["milestones"] or []
     if not isinstance(milestones, list) or not all(
-            isinstance(m, dict) and str(m.get("name", "")).strip() for m in milestones):
+            isinstance(m, dict) and set(m) <= {"name", "date"} for m in milestones):
         raise BadRequest("milestones must be a list of {name, date}")
-    out["milestones"] = [{"name": str(m["name"]).strip(), "date": _date(m.get("date"),
-                                                                           "milestone date")}
+    limited(milestones, "milestones")
+    out["milestones"] = [{"name": text(m.get("name"), "milestone name", "milestone.name",
+                                       required=True),
+                          "date": _date(m.get("date"), "milestone date")}
                          for m in milestones]
-    area_ids = out["area_ids"] or []
-    if not isinstance(area_ids, list) or not all(isinstance(a, int) for a in area_ids):
-        raise BadRequest("area_ids must be a list of functional area ids")
-    out["area_ids"] = sorted(set(area_ids))
+    out["area_ids"] = id_list(out["area_ids"], "area_ids")
     return out
 
 
 def clean_geometry(payload: dict) -> str:
     try:
         geom = from_geojson(payload.get("geometry"), families=("point", "line", "polygon"),
-                            crs=payload.get("crs", "EPSG:4326"))
+                            crs=crs(payload["crs"]) if "crs" in payload else "EPSG:4326")
     except GeometryProblem as exc:
         raise InvalidInput(str(exc)) from None
     return shapely.to_wkb(shapely.set_srid(geom, 2180), hex=True, include_srid=True)
@@ -116,6 +116,9 @@ def _check_links(conn, pid: str, attrs: dict, gminas) -> list[str] | None:
         return None
     if not isinstance(gminas, list) or not all(isinstance(g, str) for g in gminas):
         raise BadRequest("gminas must be a list of TERYT codes")
+    limited(gminas, "gminas")
+    for code in gminas:
+        text(code, "gminas", "teryt")
     found = set(conn.execute(sa.text("SELECT teryt FROM gmina WHERE teryt = ANY(:t)"),
                              {"t": gminas}).scalars())
     unknown = sorted(set(gminas) - found)
@@ -138,8 +141,19 @@ WRITE_COLUMNS = ("title = :title, description = :description, theme = :theme,"
                  " gminas_edited = :gminas_edited, geom = ST_GeomFromEWKB(decode(:geom, 'hex'))")
 
 
+def _checked(payload: dict) -> str:
+    """Refuse fields a project does not have; the change's comment within its limit."""
+    unknown = sorted(set(payload) - ACCEPTED)
+    if unknown:
+        raise BadRequest(f"unknown field {', '.join(unknown)}; fields:"
+                         f" {', '.join(sorted(ACCEPTED))}")
+    return text(payload.get("comment"), "comment", "change.comment")
+
+
 def insert_project(conn, pid: str, payload: dict, author: str,
                    actor: Principal = SYSTEM) -> int:
+    author = author_of(actor, author)
+    comment = _checked(payload)
     attrs = clean_attributes(payload)
     geom = clean_geometry(payload)
     given = _check_links(conn, pid, attrs, payload.get("gminas"))
@@ -151,8 +165,8 @@ def insert_project(conn, pid: str, payload: dict, author: str,
         " :author, ST_GeomFromEWKB(decode(:geom, 'hex'))) RETURNING id"), params).scalar_one()
     conn.execute(sa.text(f"UPDATE project SET {WRITE_COLUMNS} WHERE id = :id"),
                  {**params, "id": project_id})
-    accept(conn, actor, "project", project_id, 1, "create", author,
-           str(payload.get("comment", "")), {**attrs, "gminas": gminas}, geom,
+    accept(conn, actor, "project", project_id, 1, "create", author, comment,
+           {**attrs, "gminas": gminas}, geom,
            before=None, after={**attrs, "partnership": pid, "gminas": gminas})
     return project_id
 
@@ -161,7 +175,7 @@ def create_project(engine: sa.Engine, pid: str, payload: dict, *, author: str = 
                    actor: Principal = SYSTEM) -> dict:
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, pid)
-        project_id = insert_project(conn, pid, payload, author or actor.label, actor)
+        project_id = insert_project(conn, pid, payload, author, actor)
     return get_project(engine, project_id, actor=actor)
 
 
@@ -175,11 +189,19 @@ def _partnership_of(conn, project_id: int) -> str:
 
 def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
                    author: str = "", actor: Principal = SYSTEM) -> dict:
-    author = author or actor.label
+    """Apply a change based on ``payload['version']``; a stale version gets 409."""
+    return _change(engine, project_id, payload, "update", author=author, actor=actor)
+
+
+def _change(engine: sa.Engine, project_id: int, payload: dict, action: str, *, author: str,
+            actor: Principal) -> dict:
+    """A change recorded as ``action``: the route decides it, never the body."""
+    author = author_of(actor, author)
     expected = expected_version(payload.get("version"))
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, _partnership_of(conn, project_id))
         current = lock_current(conn, "project", project_id)
+        comment = _checked(payload)
         attrs = clean_attributes(payload, current)
         if "geometry" in payload:
             geom = clean_geometry(payload)
@@ -205,8 +227,8 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
                  "id": project_id})
 
         refused = settle(conn, actor, "project", project_id, current, expected,
-                         action=payload.get("_action", "update"), author=author,
-                         comment=str(payload.get("comment", "")), data=data, geom_ewkb=geom,
+                         action=action, author=author, comment=comment, data=data,
+                         geom_ewkb=geom,
                          before={k: current[k] for k in ("title", "cost_pln", "version")},
                          write=write)
     if refused:
@@ -216,20 +238,22 @@ def update_project(engine: sa.Engine, project_id: int, payload: dict, *,
 
 def restore_project(engine: sa.Engine, project_id: int, version: int, based_on, *,
                     author: str = "", actor: Principal = SYSTEM) -> dict:
+    version = whole_number(version, "restore")
     with database_errors(), engine.connect() as conn:
         require_write(conn, actor, _partnership_of(conn, project_id))
-        old = accepted_version(conn, "project", project_id, int(version))
+        old = accepted_version(conn, "project", project_id, version)
     data = old["data"]
     payload = {k: data[k] for k in ATTRIBUTES if k in data}
-    payload.update(version=based_on, crs="EPSG:2180", _action="restore",
+    payload.update(version=based_on, crs="EPSG:2180",
                    geometry=shapely.geometry.mapping(shapely.from_wkb(bytes.fromhex(old["geom"]))),
                    comment=f"restored version {version}")
-    return update_project(engine, project_id, payload, author=author, actor=actor)
+    return _change(engine, project_id, payload, "restore", author=author, actor=actor)
 
 
 PROJECT_SELECT = (
     "SELECT id, partnership_id, title, description, theme, cost_pln::float AS cost_pln,"
-    " funding_source, start_date, end_date, milestones, feasibility, priority, gminas,"
+    " funding_source, funding_label, start_date, end_date, milestones, feasibility,"
+    " priority, gminas,"
     " gminas_edited, area_ids, version, updated_at, updated_by, GeometryType(geom) AS"
     " geometry_type, ST_AsGeoJSON(ST_Transform(geom, 4326), 7)::json AS geometry FROM project")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from core.errors import BadRequest, Conflict, NotFound
+from services.planning.fields import text, whole_number
 
 TABLES = {"functional_area": "functional area", "project": "project"}
 
@@ -58,14 +59,20 @@ def settle(conn, actor, kind: str, object_id: int, current: dict, expected: int,
 
 
 def expected_version(value) -> int:
-    try:
-        version = int(value)
-    except (TypeError, ValueError):
+    if value is None:
         raise BadRequest("every change must carry the version it is based on"
-                         " (field 'version' or header If-Match)") from None
-    if version < 1:
-        raise BadRequest("version must be a positive number")
-    return version
+                         " (field 'version' or header If-Match)")
+    return whole_number(value, "version")
+
+
+def author_of(actor, author: str = "") -> str:
+    """Who made a change: always the signed-in principal. Only the command line (``SYSTEM``),
+    which has no person signed in, may name one."""
+    if actor.role == "system":
+        return text(author, "author", "change.comment") or actor.label
+    if author and author != actor.label:
+        raise ValueError(f"the author of a change by {actor.label} cannot be {author!r}")
+    return actor.label
 
 
 def lock_current(conn, kind: str, object_id: int) -> dict:

@@ -90,6 +90,9 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
     flows, year = MIRROR_FLOWS
     reports.append(derived.net_migration(engine, settings.data_dir / flows, year))
     reports.append(derived.density(engine, 2022))
+    say("deriving the demographic dependency ratio and the share of post-working age")
+    reports.append(derived.dependency_ratio(engine))
+    reports.append(derived.post_working_share(engine))
     reports.append(derived.composite(engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],
                                      DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
                                      groups="gmina-type"))

@@ -41,6 +41,13 @@ def boundary_version(engine: sa.Engine) -> int:
                    .scalar_one())
 
 
+def list_voivodeships(engine: sa.Engine) -> list[dict]:
+    """The loaded voivodeships, TERYT and name, in code order (for choosing one)."""
+    with database_errors(), engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.text(
+            "SELECT teryt, name FROM voivodeship ORDER BY teryt")).mappings()]
+
+
 def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = None,
                   tolerance_m: float = 200.0, limit: int = 5_000, offset: int = 0) -> str:
     """A FeatureCollection (EPSG:4326) of one level's units, simplified in PostGIS."""

@@ -157,3 +157,45 @@ def test_two_concurrent_edits_one_conflict_nothing_lost(reference_engine, partne
     with reference_engine.connect() as conn:
         assert conn.execute(sa.text("SELECT name FROM functional_area WHERE id = :i"),
                             {"i": area["id"]}).scalar_one() == "Puszcza"
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True)
+               | st.text(max_size=20) | st.text(min_size=290, max_size=320)
+               | st.sampled_from(["\udfff", "a\x00b", "fua", "EPSG:2180", "1.5", "1e400"]))
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                        | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
+
+
+def test_any_json_in_any_field_is_accepted_or_refused_with_a_reason():
+    """Areas and projects: whatever a client puts in a field, the checks either accept a clean
+    value or raise the 400 that names the field; never another exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from services.planning.areas import _attributes
+    from services.planning.fields import TEXT_LIMITS
+    from services.planning.projects import clean_attributes
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.sampled_from(["name", "kind", "description", "_action", "comment"]),
+           st.sampled_from(["title", "description", "theme", "cost_pln", "priority",
+                            "milestones", "area_ids", "start_date", "feasibility"]),
+           _json_values())
+    def check(area_field, project_field, value):
+        for check_one, payload in (
+                (_attributes, {"name": "Obszar", "kind": "other", area_field: value}),
+                (clean_attributes, {"title": "Projekt", project_field: value})):
+            try:
+                out = check_one(payload)
+            except BadRequest as exc:
+                assert exc.message and len(exc.message) < 400
+                continue
+            for key in ("name", "title", "description", "theme"):
+                if key in out:
+                    assert isinstance(out[key], str) and len(out[key]) <= max(TEXT_LIMITS.values())
+                    out[key].encode("utf-8")
+
+    check()

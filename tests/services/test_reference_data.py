@@ -95,8 +95,11 @@ def test_the_mirror_gives_indicators_and_the_demo_risk_index(fresh_engine, fresh
     reports = load_reference_indicators(fresh_engine, settings)
     derived = {r.indicator: r for r in reports if hasattr(r, "indicator")}
     assert set(derived) == {"unemployed_per_1000", "population_change_pct_3y",
-                            "net_migration_per_1000", "density_derived", "marginalisation_risk"}
+                            "net_migration_per_1000", "density_derived", "marginalisation_risk",
+                            "dependency_ratio", "post_working_share_pct"}
     assert derived["marginalisation_risk"].gminas == 2477
+    assert derived["dependency_ratio"].gminas == 2477  # the demo's age structure
+    assert derived["dependency_ratio"].years == list(range(2010, 2020))
     with fresh_engine.connect() as conn:
         spec = conn.execute(sa.text(
             "SELECT direction, derived_from FROM indicator WHERE code = 'marginalisation_risk'"

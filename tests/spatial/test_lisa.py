@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from libpysal.graph import Graph
 
-from spatial.lisa import moran_global, moran_local
+from spatial.lisa import moran_local
+from spatial.moran import moran_global
 from spatial.weights import build_weights
 
 PERMUTATIONS = 9999
@@ -34,9 +35,12 @@ def test_queen_weights_of_real_gminas_have_no_islands(queen):
 
 def test_global_moran_equals_esda(unemployment_2024, queen):
     y = unemployment_2024.reindex(queen.graph.unique_ids).to_numpy()
-    expected = esda.Moran(y, queen.graph, transformation="r", permutations=0).I
-    assert moran_global(unemployment_2024, queen.graph) == pytest.approx(expected, abs=1e-9)
-    assert expected > 0.6  # unemployment clusters strongly in Poland
+    expected = esda.Moran(y, queen.graph, transformation="r", permutations=0)
+    ours = moran_global(unemployment_2024, queen.graph)
+    for name in ("I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand", "p_rand"):
+        assert getattr(ours, name) == pytest.approx(getattr(expected, name), abs=1e-9), name
+    assert ours.I > 0.6  # unemployment clusters strongly in Poland
+    assert ours.p_sim is None and ours.permutations == 0
 
 
 def test_statistics_and_quadrants_equal_esda(ours, reference):
@@ -98,21 +102,28 @@ def test_bad_inputs_are_refused(unemployment_2024, queen):
         moran_local(pd.Series(1.0, index=unemployment_2024.index), queen.graph)
     with pytest.raises(ValueError, match="missing"):
         moran_local(unemployment_2024.where(unemployment_2024 > 5), queen.graph)
+    islands = Graph.from_arrays(["a", "b", "c"], ["a", "b", "c"], [0.0, 0.0, 0.0])
+    y = pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])
+    for statistic in (moran_local, moran_global):
+        with pytest.raises(ValueError, match="every unit is without neighbours"):
+            statistic(y, islands)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=16, max_size=16, unique=True))
-def test_p_values_are_folded_and_bounded(values):
-    ids = [f"u{i:02d}" for i in range(16)]
-    # A 4x4 rook lattice.
+@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=64, max_size=64, unique=True))
+def test_p_values_are_bounded(values):
+    ids = [f"u{i:02d}" for i in range(64)]
+    # An 8x8 rook lattice: corners (2 neighbours, 1,953 sets) are enumerated, others drawn.
     heads, tails = [], []
-    for i in range(16):
-        r, c = divmod(i, 4)
+    for i in range(64):
+        r, c = divmod(i, 8)
         for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0)):
-            if 0 <= r + dr < 4 and 0 <= c + dc < 4:
+            if 0 <= r + dr < 8 and 0 <= c + dc < 8:
                 heads.append(ids[i])
-                tails.append(ids[(r + dr) * 4 + c + dc])
+                tails.append(ids[(r + dr) * 8 + c + dc])
     graph = Graph.from_arrays(heads, tails, np.ones(len(heads))).transform("r")
     result = moran_local(pd.Series(values, index=ids), graph, permutations=199, seed=3)
-    assert np.all(result.p_sim >= 1 / 200)
-    assert np.all(result.p_sim <= 101 / 200)
+    assert result.exact.sum() == 4
+    assert np.all(result.p_sim[result.exact] >= 1 / 1953)
+    assert np.all(result.p_sim[~result.exact] >= 1 / 200)
+    assert np.all(result.p_sim <= 1)

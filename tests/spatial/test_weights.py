@@ -37,3 +37,23 @@ def test_bad_requests(podlaskie):
         build_weights(podlaskie, "distance")
     with pytest.raises(ValueError, match="k must be between 1 and"):
         build_weights(podlaskie, "knn", k=500)
+
+
+def test_distance_band_equals_libpysal_and_row_sums_are_one(podlaskie):
+    from libpysal.graph import Graph
+
+    weights = build_weights(podlaskie, "distance", threshold=40_000)
+    reference = Graph.build_distance_band(podlaskie.representative_point(), 40_000)
+    reference = reference.transform("r")
+    assert list(weights.unique_ids) == list(reference.unique_ids)
+    assert abs(weights.sparse - reference.sparse).max() < 1e-15
+    assert abs(weights.sparse.sum(axis=1) - 1).max() < 1e-12
+    # The libpysal Graph built on demand is the same weights.
+    assert abs(weights.graph.sparse - reference.sparse).max() < 1e-15
+
+
+def test_a_band_over_the_whole_scope_links_every_pair(podlaskie):
+    weights = build_weights(podlaskie, "distance", threshold=1_000_000)
+    n = len(podlaskie)
+    assert (weights.cardinalities == n - 1).all() and weights.sparse.diagonal().sum() == 0
+

@@ -96,8 +96,12 @@ def test_exports_and_comparisons_follow_the_scope(clients, role, reference_engin
     if role == "anonymous":
         assert (export.status_code, compare.status_code) == (401, 401)
         return
-    rows = export.get_data(as_text=True).strip().splitlines()[1:]
-    exported = {r.split(",")[0] for r in rows}
+    import csv
+    import io
+    import sys
+
+    csv.field_size_limit(sys.maxsize)  # outlines as WKT
+    exported = {row["id"] for row in csv.DictReader(io.StringIO(export.get_data(as_text=True)))}
     if role in ("expert2", "marshal12"):
         assert exported <= {"P04"} and "P01" not in exported
     else:
@@ -246,3 +250,127 @@ def test_demo_accounts_are_idempotent(reference_db_url, monkeypatch, capsys, app
                                            "password": "partnerstwa-demo", "csrf_token": token})
     assert response.status_code == 302
     assert client.get("/api/v1/partnerships/P06").status_code == 200
+
+
+def private_urls(area_id: int, project_id: int) -> list[tuple[str, str, str]]:
+    """(method, url of an existing object, url of a missing one) over the private API."""
+    out = []
+    for kind, existing, missing in (("areas", area_id, 987654321),
+                                    ("projects", project_id, 987654321)):
+        for suffix in ("", "/versions"):
+            out.append(("get", f"/api/v1/{kind}/{existing}{suffix}",
+                        f"/api/v1/{kind}/{missing}{suffix}"))
+        out.append(("put", f"/api/v1/{kind}/{existing}", f"/api/v1/{kind}/{missing}"))
+        out.append(("post", f"/api/v1/{kind}/{existing}/restore",
+                    f"/api/v1/{kind}/{missing}/restore"))
+    out += [("get", f"/api/v1/areas/{area_id}/stats", "/api/v1/areas/987654321/stats"),
+            ("get", f"/api/v1/areas/{area_id}/rasters/dem", "/api/v1/areas/987654321/rasters/dem"),
+            ("delete", f"/api/v1/areas/{area_id}?version=1", "/api/v1/areas/987654321?version=1")]
+    for suffix in ("", "/areas", "/comments"):
+        out.append(("get", f"/api/v1/partnerships/P01{suffix}",
+                    f"/api/v1/partnerships/NOPE{suffix}"))
+    out += [("patch", "/api/v1/partnerships/P01", "/api/v1/partnerships/NOPE"),
+            ("post", "/api/v1/partnerships/P01/areas", "/api/v1/partnerships/NOPE/areas"),
+            ("post", "/api/v1/partnerships/P01/projects", "/api/v1/partnerships/NOPE/projects"),
+            ("post", "/api/v1/partnerships/P01/comments", "/api/v1/partnerships/NOPE/comments"),
+            ("get", "/api/v1/comparison/20", "/api/v1/comparison/99"),
+            ("get", "/api/v1/exports/areas?format=csv&partnership=P01",
+             "/api/v1/exports/areas?format=csv&partnership=NOPE")]
+    return out
+
+
+def test_anonymous_callers_cannot_tell_existing_ids_from_missing(clients, area_p01,
+                                                                reference_engine):
+    from services.planning.projects import create_project
+
+    project = create_project(reference_engine, "P01", {"title": "Istnieje", "geometry": {
+        "type": "Point", "coordinates": [22.5, 52.9]}})
+    anonymous = clients["anonymous"]
+    before = counts(reference_engine)
+    for method, existing, missing in private_urls(area_p01["id"], project["id"]):
+        answers = []
+        for url in (existing, missing):
+            response = getattr(anonymous, method)(url, json={"version": 1})
+            answers.append((response.status_code, response.get_json()["code"]))
+        assert answers == [(401, "unauthenticated")] * 2, (method, existing, answers)
+    for existing, missing in (("/partnerships/P01", "/partnerships/NOPE"),
+                              ("/comparison/20", "/comparison/99")):
+        first, second = anonymous.get(existing), anonymous.get(missing)
+        assert (first.status_code, second.status_code) == (302, 302)
+        assert "/login?next=" in first.headers["Location"] + second.headers["Location"]
+    assert counts(reference_engine) == before
+
+
+@pytest.mark.parametrize("role", ("anonymous", "expert", "expert2"))
+def test_private_answers_are_never_stored_by_caches(clients, role, area_p01):
+    client = clients[role]
+    for url in ("/api/v1/partnerships", "/api/v1/partnerships/P01",
+                f"/api/v1/areas/{area_p01['id']}", "/api/v1/areas/987654321",
+                "/api/v1/projects?partnership=P01", "/api/v1/comparison/20", "/partnerships/P01",
+                "/partnerships", "/", "/api/v1/analysis/runs", "/api/v1/audit"):
+        response = client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+        assert {"authorization", "cookie"} <= {v.lower() for v in response.vary}, url
+    shared = client.get("/api/v1/layers/gmina?zoom=6&voivodeship=20")
+    assert shared.status_code == 200 and "public" in shared.headers["Cache-Control"]
+
+
+@pytest.fixture
+def p01_members(reference_engine, partnerships_loaded):
+    """P01's members, put back after the test whatever it changed."""
+    from services.planning.partnerships import get_partnership, update_partnership
+
+    members = [{k: m[k] for k in ("teryt", "member_kind", "role")}
+               for m in get_partnership(reference_engine, "P01")["members"]]
+    yield members
+    update_partnership(reference_engine, "P01", {"members": members})
+
+
+def _with(members: list[dict], teryt: str) -> dict:
+    return {"members": [*members, {"teryt": teryt, "member_kind": "gmina", "role": "member"}]}
+
+
+def _member_teryts(engine) -> list[str]:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT teryt FROM partnership_member WHERE partnership_id"
+                                    " = 'P01' ORDER BY teryt")).scalars().all()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_membership_changes_belong_to_admin_and_the_marshal_office(clients, role, p01_members,
+                                                                   reference_engine):
+    own = "2012032"  # Jeleniewo, podlaskie (20), in no partnership
+    with reference_engine.connect() as conn:
+        foreign = conn.execute(sa.text(
+            "SELECT teryt FROM gmina WHERE voivodeship_teryt = '14' AND teryt NOT IN"
+            " (SELECT teryt FROM partnership_member) ORDER BY teryt LIMIT 1")).scalar_one()
+    before, members = counts(reference_engine), _member_teryts(reference_engine)
+    response = clients[role].patch("/api/v1/partnerships/P01", json=_with(p01_members, own))
+    expected = {"anonymous": 401, "admin": 200, "marshal20": 200, "expert2": 404,
+                "marshal12": 404}.get(role, 403)
+    assert response.status_code == expected, response.get_json()
+    if expected != 200:
+        assert counts(reference_engine) == before and _member_teryts(reference_engine) == members
+        return
+    assert own in _member_teryts(reference_engine)
+    with reference_engine.connect() as conn:
+        entry = conn.execute(sa.text(
+            "SELECT actor, action, after FROM audit_log WHERE object_kind = 'partnership'"
+            " AND object_id = 'P01' ORDER BY id DESC LIMIT 1")).mappings().one()
+    assert (entry["actor"], entry["action"]) == (EMAILS[role], "change_members")
+    assert (entry["after"]["added"], entry["after"]["removed"]) == ([own], [])
+    # Another voivodeship's JST: the office of 20 may not add it, an administrator may.
+    across = clients[role].patch("/api/v1/partnerships/P01", json=_with(p01_members, foreign))
+    assert across.status_code == (403 if role == "marshal20" else 200), across.get_json()
+    assert (foreign in _member_teryts(reference_engine)) == (role == "admin")
+
+
+def test_experts_still_rename_their_partnership_but_not_its_members(clients, reference_engine,
+                                                                    p01_members):
+    expert = clients["expert"]
+    renamed = expert.patch("/api/v1/partnerships/P01", json={"status": "active",
+                                                              "members": p01_members})
+    assert renamed.status_code == 200  # the same members: no membership change
+    removed = expert.patch("/api/v1/partnerships/P01", json={"members": p01_members[:-1]})
+    assert removed.status_code == 403 and "members" in removed.get_json()["detail"]
+    assert len(_member_teryts(reference_engine)) == len(p01_members)

@@ -99,9 +99,13 @@ def test_projects_paging_export_and_import(client, partnerships_loaded, tmp_path
     assert wrong.status_code == 400
 
 
-def test_oversize_upload_is_413(reference_db_url, partnerships_loaded):
+def test_oversize_upload_is_413(reference_db_url, accounts):
+    from tests.web.conftest import sign_in
+
     small = create_app({"DATABASE_URL": reference_db_url, "MAX_CONTENT_LENGTH": 1024})
-    response = small.test_client().post(
+    signed_in = small.test_client()
+    sign_in(signed_in, "expert@test.pl")
+    response = signed_in.post(
         "/api/v1/partnerships/P02/projects/import",
         data={"file": (io.BytesIO(b"x" * 4096), "big.geojson")},
         content_type="multipart/form-data")
@@ -119,6 +123,133 @@ def test_comparison_json_and_csv(client, partnerships_loaded, unemployment_rate)
     assert poland["indicators"]["unemployed_per_1000"]["aggregation"] == "GUS value of the unit"
     csv_text = client.get("/api/v1/comparison/20?format=csv").get_data(as_text=True)
     lines = csv_text.strip().splitlines()
-    assert len(lines) == 6 and lines[0].startswith("kind,code,name,gminas,area_km2,population")
+    assert len(lines) == 6 and lines[0].startswith("\ufeffRodzaj jednostki;Kod;Nazwa;Liczba gmin")
+    assert client.get("/api/v1/comparison/20?format=xml").status_code == 400
     assert client.get("/api/v1/comparison/99").status_code == 400
     assert json.loads(client.get("/api/v1/comparison/xx").data)["status"] == 400
+
+
+def test_the_author_is_the_signed_in_principal_never_a_header(client, reference_engine,
+                                                               partnerships_loaded):
+    import sqlalchemy as sa
+
+    forged = {"X-Author": "minister@gov.pl"}
+    created = client.post("/api/v1/partnerships/P02/areas", headers=forged, json={
+        "name": "Autor z sesji", "kind": "other", "gminas": ["2006032"]}).get_json()
+    assert created["updated_by"] == "expert@test.pl"
+    changed = client.put(f"/api/v1/areas/{created['id']}", headers={**forged, "If-Match": '"1"'},
+                         json={"name": "Autor z sesji 2", "comment": "zmiana"})
+    assert changed.status_code == 200 and changed.get_json()["updated_by"] == "expert@test.pl"
+    project = client.post("/api/v1/partnerships/P02/projects", headers=forged, json={
+        "title": "Autor projektu", "geometry": CZYZEW}).get_json()
+    assert project["updated_by"] == "expert@test.pl"
+    history = client.get(f"/api/v1/areas/{created['id']}/versions").get_json()
+    assert {h["author"] for h in history} == {"expert@test.pl"}
+    with reference_engine.connect() as conn:
+        authors = conn.execute(sa.text(
+            "SELECT DISTINCT author FROM object_version WHERE author LIKE '%gov.pl'")).all()
+    assert authors == []
+
+
+def test_the_action_comes_from_the_route_never_the_body(client, reference_engine,
+                                                        partnerships_loaded):
+    import sqlalchemy as sa
+
+    project = client.post("/api/v1/partnerships/P02/projects", json={
+        "title": "Projekt do historii", "geometry": CZYZEW}).get_json()
+    with reference_engine.connect() as conn:
+        audit_before = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
+    forged = client.put(f"/api/v1/projects/{project['id']}",
+                        json={"version": 1, "title": "x", "_action": "delete"})
+    assert forged.status_code == 400 and "_action" in forged.get_json()["detail"]
+    edited = client.put(f"/api/v1/projects/{project['id']}", json={"version": 1, "title": "y"})
+    restored = client.post(f"/api/v1/projects/{project['id']}/restore",
+                           json={"restore": 1, "version": 2})
+    assert (edited.status_code, restored.status_code) == (200, 200)
+    actions = [h["action"] for h in
+               client.get(f"/api/v1/projects/{project['id']}/versions").get_json()]
+    assert actions == ["create", "update", "restore"]
+    with reference_engine.connect() as conn:
+        logged = conn.execute(sa.text(
+            "SELECT action FROM audit_log WHERE object_kind = 'project' AND object_id = :i"
+            " ORDER BY id"), {"i": str(project["id"])}).scalars().all()
+        audit_after = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
+    assert logged == ["create", "update", "restore"] and audit_after == audit_before + 2
+
+
+LONG_TEXTS = [  # (url, body, field, limit)
+    ("/api/v1/partnerships/P02/projects", {"title": "t" * 5000, "geometry": CZYZEW},
+     "title", 500),
+    ("/api/v1/partnerships/P02/projects", {"title": "t", "description": "d" * 10_001,
+                                           "geometry": CZYZEW}, "description", 10_000),
+    ("/api/v1/partnerships/P02/projects", {"title": "t", "theme": "t" * 201,
+                                           "geometry": CZYZEW}, "theme", 200),
+    ("/api/v1/partnerships/P02/projects", {"title": "t", "comment": "c" * 1_000_000,
+                                           "geometry": CZYZEW}, "comment", 2000),
+    ("/api/v1/partnerships/P02/projects", {"title": "t", "geometry": CZYZEW,
+                                           "milestones": [{"name": "m" * 301}]},
+     "milestones.0.name", 300),
+    ("/api/v1/partnerships/P02/areas", {"name": "n" * 301, "kind": "other",
+                                        "gminas": ["2006032"]}, "name", 300),
+    ("/api/v1/partnerships/P02/areas", {"name": "n", "kind": "other", "gminas": ["2006032"],
+                                        "description": "d" * 10_001}, "description", 10_000),
+    ("/api/v1/partnerships/P02/comments", {"body": "b" * 5001}, "body", 5000),
+    ("/api/v1/partnerships/P02", {"name": "n" * 301}, "name", 300),
+]
+
+
+@pytest.mark.parametrize(("url", "body", "field", "limit"), LONG_TEXTS,
+                         ids=[f"{u.rsplit('/', 1)[-1]}-{f}" for u, _, f, _ in LONG_TEXTS])
+def test_every_text_has_a_limit_and_is_refused_not_cut(client, reference_engine,
+                                                       partnerships_loaded, url, body, field,
+                                                       limit):
+    from tests.conftest import object_counts
+
+    before = object_counts(reference_engine)
+    method = client.patch if url.endswith("P02") else client.post
+    response = method(url, json=body)
+    assert response.status_code == 400, response.get_json()
+    problem = response.get_json()
+    assert problem["detail"].startswith(f"{field} is longer than {limit:,} characters")
+    assert (problem["field"], problem["limit"]) == (field, limit)
+    assert object_counts(reference_engine) == before
+
+
+def test_services_refuse_over_long_text_and_forged_actions(reference_engine,
+                                                           partnerships_loaded):
+    from core.errors import BadRequest
+    from services.planning.areas import create_area, update_area
+    from services.planning.projects import create_project
+
+    with pytest.raises(BadRequest, match="title is longer than 500 characters"):
+        create_project(reference_engine, "P02", {"title": "t" * 5000, "geometry": CZYZEW})
+    area = create_area(reference_engine, "P02", {"name": "Akcja", "kind": "other",
+                                                 "gminas": ["2006042"]})
+    with pytest.raises(BadRequest, match="unknown field _action"):
+        update_area(reference_engine, area["id"], {"version": 1, "_action": "delete"})
+    with pytest.raises(BadRequest, match="comment is longer than 2,000 characters"):
+        update_area(reference_engine, area["id"], {"version": 1, "comment": "c" * 2001})
+
+
+def test_area_kinds_come_from_one_table(client, reference_engine, partnerships_loaded):
+    from core.errors import BadRequest
+    from services.planning.areas import create_area
+    from services.planning.fields import AREA_KINDS
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    for schema in ("AreaInput", "AreaChange"):
+        kind = document["components"]["schemas"][schema]["properties"]["kind"]
+        assert kind["enum"] == list(AREA_KINDS)
+    page = client.get("/partnerships/P01?lang=en").get_data(as_text=True)
+    start = page.index('name="kind"')
+    options = re.findall(r'<option value="([^"]+)">([^<]+)</option>',
+                         page[start:page.index("</select>", start)])
+    assert options == list(AREA_KINDS.items())
+    from services.planning.fields import TEXT_LIMITS
+
+    for field, key in (("title", "project.title"), ("theme", "project.theme"),
+                       ("body", "comment.body")):  # the forms stop where the API does
+        assert re.search(rf'name="{field}"[^>]*maxlength="{TEXT_LIMITS[key]}"', page), field
+    with pytest.raises(BadRequest, match="kind must be one of fua, tourism, river_valley"):
+        create_area(reference_engine, "P01", {"name": "x", "kind": "park",
+                                              "gminas": ["2013011"]})

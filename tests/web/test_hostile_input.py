@@ -84,6 +84,100 @@ def test_malformed_json_and_geojson(client, reference_engine, partnerships_loade
     assert unchanged(reference_engine) == before
 
 
+POINT = b'{"type": "Point", "coordinates": [22.5, 52.9]}'
+POLYGON = (b'{"type": "Polygon", "coordinates": [[[22.5, 52.9], [22.6, 52.9], [22.6, 53.0],'
+           b' [22.5, 52.9]]]}')
+
+
+def bodies_that_answered_500(area_id: int, project_id: int) -> list[tuple[str, str, bytes]]:
+    """The request shapes of issue 9 item 13 (each answered 500), on every JSON write."""
+    area, project = f"/api/v1/areas/{area_id}", f"/api/v1/projects/{project_id}"
+    areas, projects = "/api/v1/partnerships/P01/areas", "/api/v1/partnerships/P01/projects"
+    writes = [("post", areas), ("put", area), ("post", area + "/restore"), ("post", projects),
+              ("put", project), ("post", project + "/restore"),
+              ("patch", "/api/v1/partnerships/P01"),
+              ("post", "/api/v1/partnerships/P01/comments")]
+    out = []
+    for deep in (b"[" * 1000 + b"]" * 1000, b'{"a": ' * 1000 + b"1" + b"}" * 1000,
+                 b'{"name": "x", "kind": "other", "gminas": ' + b"[" * 5000 + b"]" * 5000
+                 + b"}"):
+        out += [(method, url, deep) for method, url in writes]
+    for number in (b"Infinity", b"-Infinity", b"1e400"):
+        out += [("put", area, b'{"version": %s, "name": "x"}' % number),
+                ("put", project, b'{"version": %s, "title": "x"}' % number),
+                ("post", projects, b'{"title": "x", "priority": %s, "geometry": %s}'
+                 % (number, POINT)),
+                ("put", project, b'{"version": 1, "priority": %s}' % number)]
+    for restore in (b'"abc"', b"NaN", b"null", b"[1]", b'"1.5"'):
+        out += [("post", area + "/restore", b'{"restore": %s, "version": 1}' % restore),
+                ("post", project + "/restore", b'{"restore": %s, "version": 1}' % restore)]
+    for crs in (b'"foo"', b"12", b"null"):
+        out += [("post", areas, b'{"name": "x", "kind": "other", "geometry": %s, "crs": %s}'
+                 % (POLYGON, crs)),
+                ("post", projects, b'{"title": "x", "geometry": %s, "crs": %s}' % (POINT, crs)),
+                ("put", project, b'{"version": 1, "geometry": %s, "crs": %s}' % (POINT, crs))]
+    for action in (b"null", b"{}", b'"delete"'):
+        out += [("put", area, b'{"version": 1, "name": "x", "_action": %s}' % action),
+                ("put", project, b'{"version": 1, "_action": %s}' % action)]
+    out += [("post", projects, b'{"title": "x", "area_ids": [true], "geometry": %s}' % POINT),
+            ("put", project, b'{"version": 1, "area_ids": [true]}'),
+            ("post", projects, b'{"title": "\\udfff", "geometry": %s}' % POINT),
+            ("put", area, b'{"version": 1, "name": "ok", "description": "\\ud800"}'),
+            ("post", "/api/v1/partnerships/P01/comments", b'{"body": "\\udfff"}'),
+            ("post", projects, b'{"title": "x", "theme": "\\u0000", "geometry": %s}' % POINT),
+            ("patch", "/api/v1/partnerships/P01", b'{"name": "' + b"x" * 5000 + b'"}'),
+            ("patch", "/api/v1/partnerships/P01", b'{"name": "\\udfff"}')]
+    return out
+
+
+def test_bodies_that_answered_500_are_refused_with_a_reason(client, reference_engine,
+                                                            partnerships_loaded):
+    from services.planning.areas import create_area
+    from services.planning.projects import create_project
+
+    area = create_area(reference_engine, "P01", {"name": "Cel 13", "kind": "other",
+                                                 "gminas": ["2013023"]})
+    project = create_project(reference_engine, "P01", {"title": "Cel 13", "geometry": {
+        "type": "Point", "coordinates": [22.5, 52.9]}})
+    corpus = bodies_that_answered_500(area["id"], project["id"])
+    assert len(corpus) >= 47
+    before = counts_with_audit(reference_engine)
+    for method, url, body in corpus:
+        response = getattr(client, method)(url, data=body, content_type="application/json")
+        assert 400 <= response.status_code < 500, (method, url, body[:80],
+                                                    response.status_code)
+        assert response.mimetype == "application/problem+json", (url, body[:80])
+        detail = response.get_json()["detail"]
+        assert detail and len(detail) < 400, (url, body[:80], detail)  # a reason, no echo
+    assert counts_with_audit(reference_engine) == before
+
+
+def counts_with_audit(engine):
+    with engine.connect() as conn:
+        return (unchanged(engine),
+                conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one())
+
+
+def test_schema_errors_name_the_field_and_the_rule(client, partnerships_loaded):
+    def detail(body, url="/api/v1/partnerships/P01/projects"):
+        response = client.post(url, json=body)
+        assert response.status_code == 400, (body, response.status_code)
+        return response.get_json()["detail"]
+
+    point = {"type": "Point", "coordinates": [22.5, 52.9]}
+    assert detail({"title": "x", "geometry": point, "priority": 7}) == \
+        "priority must be at most 3, got 7"
+    assert detail({"title": "x", "geometry": point, "area_ids": [True]}).startswith(
+        "area_ids.0 must be a whole number")
+    assert detail({"geometry": point}) == "title is required"
+    assert detail({"title": "x", "geometry": point, "_action": "delete"}).startswith(
+        "unknown field _action")
+    assert detail({"title": "x", "geometry": point, "start_date": "jutro"}).startswith(
+        "start_date must be a date")
+    assert detail({"restore": "1.5", "version": 1}, "/api/v1/areas/1/restore").startswith(
+        "restore must be a whole number")
+
+
 def zips():
     slip = io.BytesIO()
     with zipfile.ZipFile(slip, "w") as zf:
@@ -151,3 +245,20 @@ def test_markup_in_titles_and_names_is_never_run(page, live_url, accounts, refer
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#project-list img, #area-list img, script:not([src]):not([nonce])"
                         ":not([type])").count() == 0
+
+
+def test_versions_in_headers_and_queries_are_checked_too(client, reference_engine,
+                                                         partnerships_loaded):
+    from services.planning.areas import create_area
+
+    area = create_area(reference_engine, "P01", {"name": "Wersje", "kind": "other",
+                                                 "gminas": ["2013033"]})
+    before = counts_with_audit(reference_engine)
+    for version in ("9" * 5000, "1.5", "-1", "abc", "Infinity", "NaN", "0x10", "١"):
+        deleted = client.delete(f"/api/v1/areas/{area['id']}?version={version}")
+        changed = client.put(f"/api/v1/areas/{area['id']}", json={"name": "x"},
+                             headers={"If-Match": f'"{version}"'})
+        for response in (deleted, changed):
+            assert response.status_code == 400, (version, response.status_code)
+            assert "version" in response.get_json()["detail"]
+    assert counts_with_audit(reference_engine) == before

@@ -241,7 +241,7 @@ def test_comparison_lists_the_three_podlaskie_partnerships(page, live_url, partn
     assert page.evaluate("window.PARTNERSTWA_MAPS.length") == 2
     with page.expect_download() as download:
         page.click("#csv-link")
-    assert download.value.suggested_filename == "porownanie_20.csv"
+    assert download.value.suggested_filename == "porownanie_podlaskie_2024.csv"
     only_local(page, live_url)
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, g, render_template, url_for
 
 from core.errors import NotFound
-from services.access.rules import readable_voivodeship
+from services.access.rules import can_comment, can_write, readable_voivodeship
+from services.analysis.comparison_files import COMPARISON_FORMATS
 from services.analysis.runs import list_runs
-from services.db import database_errors
 from services.indicators.store import list_indicators
 from services.planning.partnerships import get_partnership, list_partnerships
-from services.reference.units import boundary_status
+from services.reference.units import boundary_status, list_voivodeships
 from web import get_engine_for
 from web.pages.folium_map import base_map, dual_map, render_parts
 
@@ -25,9 +24,7 @@ def _static(path: str) -> str:
 
 
 def _voivodeships() -> list[dict]:
-    with database_errors(), get_engine_for(current_app).connect() as conn:
-        return [dict(r) for r in conn.execute(sa.text(
-            "SELECT teryt, name FROM voivodeship ORDER BY teryt")).mappings()]
+    return list_voivodeships(get_engine_for(current_app))
 
 
 @bp.get("/")
@@ -63,12 +60,10 @@ def workspace(pid: str):
                                                           *[f"voivodeship:{v}" for v in
                                                             partnership["voivodeships"]])]
     fmap = base_map(_static, basemap_url=settings.basemap_url, editing=True)
-    actor = g.principal
-    can_write = actor.role == "expert" and pid in actor.partnerships
-    can_comment = can_write or actor.role == "marshal_office"
     return render_template("pages/workspace.html", map=render_parts(fmap),
-                           partnership=partnership, region_runs=runs, can_write=can_write,
-                           can_comment=can_comment)
+                           partnership=partnership, region_runs=runs,
+                           can_write=can_write(g.principal, pid),
+                           can_comment=can_comment(g.principal, pid))
 
 
 @bp.get("/comparison/<voivodeship>")
@@ -82,4 +77,5 @@ def comparison(voivodeship: str):
     indicators = [i for i in list_indicators(get_engine_for(current_app)) if i["gminas"]]
     return render_template("pages/comparison.html", map=render_parts(dmap),
                            voivodeship=voivodeship, voivodeship_name=voivodeships[voivodeship],
-                           voivodeships=voivodeships, indicators=indicators)
+                           voivodeships=voivodeships, indicators=indicators,
+                           file_formats=[f for f in COMPARISON_FORMATS.values() if f.write])

@@ -51,7 +51,7 @@
     var rows = partnerships.concat(others).map(function (u) {
       return el("tr", {class: u.kind, "data-code": u.code}, cols.map(function (c, i) {
         if (i === 0) {
-          return el("th", {scope: "row"}, [u.kind === "partnership" ? el("a", {href: "/partnerships/" + encodeURIComponent(u.code), text: u.name}) : u.name.toLowerCase()]);
+          return el("th", {scope: "row"}, [u.kind === "partnership" ? el("a", {href: "/partnerships/" + encodeURIComponent(u.code), text: u.name}) : u.name]);
         }
         return el("td", {class: "num", text: P.fmt(c.get(u), c.digits)});
       }));
@@ -59,45 +59,63 @@
     table.tBodies[0].replaceChildren.apply(table.tBodies[0], rows);
   }
 
+  /* The profile: each unit's standardised difference (z-score) from the average gmina of
+     Poland, computed by the server; the bar's colour and word say better or worse. */
   function renderProfile() {
     var box = document.getElementById("profile"), ns = "http://www.w3.org/2000/svg";
+    var words = {better: box.dataset.better, worse: box.dataset.worse};
     box.replaceChildren();
-    var poland = result.units.filter(function (u) { return u.kind === "country"; })[0];
-    result.indicators.forEach(function (code) {
-      var base = poland.indicators[code];
-      if (!base || !base.value) { return; }
-      var units = result.units.filter(function (u) { return u.indicators[code]; });
-      var width = 420, rowH = 16, svg = document.createElementNS(ns, "svg");
-      svg.setAttribute("width", width); svg.setAttribute("height", units.length * rowH + 4);
-      svg.setAttribute("role", "img"); svg.setAttribute("aria-label", name(code));
-      var max = Math.max.apply(null, units.map(function (u) { return Math.abs(u.indicators[code].value / base.value * 100); }).concat([100]));
-      units.forEach(function (u, i) {
-        var share = u.indicators[code].value / base.value * 100;
-        var rect = document.createElementNS(ns, "rect");
-        rect.setAttribute("x", 150); rect.setAttribute("y", i * rowH + 2);
-        rect.setAttribute("width", Math.max(1, Math.abs(share) / max * (width - 200)));
-        rect.setAttribute("height", rowH - 4);
-        rect.setAttribute("fill", u.kind === "partnership" ? "#3d5a80" : u.kind === "voivodeship" ? "#98c1d9" : "#bbbbbb");
-        var label = document.createElementNS(ns, "text");
-        label.setAttribute("x", 0); label.setAttribute("y", i * rowH + 13); label.setAttribute("font-size", "11");
-        label.textContent = u.kind === "partnership" ? u.code + " " + u.name.slice(0, 18) : u.name.toLowerCase();
-        var value = document.createElementNS(ns, "text");
-        value.setAttribute("x", 155 + Math.abs(share) / max * (width - 200)); value.setAttribute("y", i * rowH + 13); value.setAttribute("font-size", "11");
-        value.textContent = P.fmt(share, 0);
-        svg.appendChild(rect); svg.appendChild(label); svg.appendChild(value);
+    function svgEl(tag, attrs, text) {
+      var node = document.createElementNS(ns, tag);
+      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+      if (text !== undefined) { node.textContent = text; }
+      return node;
+    }
+    var en = document.documentElement.lang === "en";
+    (result.profile || []).forEach(function (item) {
+      // Drawn at the width it is shown on (from a phone to 560 px), so the text stays legible.
+      var width = Math.max(320, Math.min(560, box.clientWidth || 460));
+      var rowH = 20, left = 150, right = width - 92, zero = (left + right) / 2, top = 4;
+      var max = Math.max(1, Math.ceil(Math.max.apply(null, item.units.map(function (u) { return Math.abs(u.z); }))));
+      var scale = (right - left) / 2 / max, height = top + item.units.length * rowH + 18;
+      var svg = svgEl("svg", {viewBox: "0 0 " + width + " " + height, role: "img", "data-indicator": item.code,
+        "aria-label": (en ? item.name_en : item.name_pl) + " (" + item.year + ")"});
+      svg.appendChild(svgEl("line", {x1: zero, x2: zero, y1: 0, y2: height - 16, stroke: "#333", "stroke-width": 1}));
+      item.units.forEach(function (u, i) {
+        var y = top + i * rowH, w = Math.max(1, Math.abs(u.z) * scale);
+        var word = words[u.assessment] || "";
+        var bar = svgEl("rect", {x: u.z < 0 ? zero - w : zero, y: y + 3, width: w, height: rowH - 6,
+          class: u.assessment || "neutral", "data-unit": u.code, "data-z": u.z});
+        bar.appendChild(svgEl("title", {}, u.name + ": z = " + P.fmt(u.z, 2) + (word ? " (" + word + ")" : "") + "; " + P.fmt(u.value)));
+        svg.appendChild(bar);
+        var label = u.kind === "partnership" ? u.code + " " + (u.name.length > 20 ? u.name.slice(0, 19) + "…" : u.name) : u.name;
+        svg.appendChild(svgEl("text", {x: 0, y: y + 14, "font-size": 11, "font-weight": u.kind === "partnership" ? 400 : 600}, label));
+        svg.appendChild(svgEl("text", {x: right + 8, y: y + 14, "font-size": 11}, (u.z > 0 ? "+" : "") + P.fmt(u.z, 2) + (word ? " " + word : "")));
       });
-      box.appendChild(el("figure", {}, [el("figcaption", {text: name(code)}), svg]));
+      [-max, 0, max].forEach(function (tick) {
+        svg.appendChild(svgEl("text", {x: zero + tick * scale, y: height - 3, "font-size": 10, "text-anchor": "middle", fill: "#5f6b7a"},
+          (tick > 0 ? "+" : "") + P.fmt(tick, 0)));
+      });
+      var caption = (en ? item.name_en : item.name_pl) + " (" + item.year + (item.unit ? ", " + item.unit : "") + ")";
+      box.appendChild(el("figure", {"data-indicator": item.code}, [el("figcaption", {text: caption}), svg,
+        el("p", {class: "muted", text: box.dataset.axis + " · " + box.dataset.mean + " " + P.fmt(item.gmina_mean) + " · " + box.dataset.sd + " " + P.fmt(item.gmina_sd)})]));
     });
   }
 
   /* Two synchronised maps: gminas coloured by two indicators, partnership outlines on both. */
   var layers = [null, null];
-  function paintMap(map, index, code) {
+  // Only the latest choice of each map is drawn: a new one aborts the request before it, and
+  // an answer that still arrives for an older choice is dropped.
+  var latest = [null, null];
+  function paintMap(map, index, code, retried) {
+    if (latest[index]) { latest[index].abort(); }
+    var mine = latest[index] = new AbortController();
     return Promise.all([
-      fetch("/api/v1/layers/gmina?zoom=9&voivodeship=" + voivodeship).then(function (r) { return r.json(); }),
-      P.api("/api/v1/indicators/" + encodeURIComponent(code) + "/map?voivodeship=" + voivodeship),
-      P.api("/api/v1/partnerships.geojson?voivodeship=" + voivodeship)
+      fetch("/api/v1/layers/gmina?zoom=9&voivodeship=" + voivodeship, {signal: mine.signal}).then(function (r) { return r.json(); }),
+      P.api("/api/v1/indicators/" + encodeURIComponent(code) + "/map?voivodeship=" + voivodeship, {signal: mine.signal}),
+      P.api("/api/v1/partnerships.geojson?voivodeship=" + voivodeship, {signal: mine.signal})
     ]).then(function (res) {
+      if (latest[index] !== mine) { return; }
       var data = res[1], colours = P.ramp(data.direction, data.breaks.length);
       if (layers[index]) { map.removeLayer(layers[index]); }
       layers[index] = L.featureGroup([
@@ -112,6 +130,15 @@
         L.geoJSON(res[2], {style: {color: "#111", weight: 2.5, fill: false}, interactive: false})
       ]).addTo(map);
       if (index === 0) { map.fitBounds(layers[0].getBounds()); }
+    }, function (error) {
+      if (latest[index] !== mine) { return; }
+      // A busy server answers 429/503 with Retry-After: ask once more a second later.
+      if ((error.status === 429 || error.status === 503) && !retried) {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(function () {
+          if (latest[index] === mine) { latest[index] = null; return paintMap(map, index, code, true); }
+        });
+      }
+      throw error;
     });
   }
 
@@ -128,8 +155,9 @@
       }).catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
       var left = document.getElementById("left-indicator"), right = document.getElementById("right-indicator");
       function both() { return Promise.all([paintMap(maps[0], 0, left.value), paintMap(maps[1], 1, right.value)]); }
-      left.addEventListener("change", function () { paintMap(maps[0], 0, left.value); });
-      right.addEventListener("change", function () { paintMap(maps[1], 1, right.value); });
+      function failed(error) { P.message(t("Could not load the map data"), "error", error.message); }
+      left.addEventListener("change", function () { paintMap(maps[0], 0, left.value).catch(failed); });
+      right.addEventListener("change", function () { paintMap(maps[1], 1, right.value).catch(failed); });
       both().catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
     }
     if (window.PARTNERSTWA_MAPS.length >= 2) { start(); } else { document.addEventListener("partnerstwa:map", function h() { if (window.PARTNERSTWA_MAPS.length >= 2) { document.removeEventListener("partnerstwa:map", h); start(); } }); }

@@ -10,6 +10,34 @@
     outlines: document.getElementById("outlines")
   };
 
+  // Only the answer to the latest choice is drawn: each map request aborts the one before
+  // of its kind and carries a number; an answer for an older number is dropped.
+  var latest = {};
+  function ticket(kind) {
+    var previous = latest[kind];
+    if (previous) { previous.controller.abort(); }
+    var mine = {controller: new AbortController(), tries: 0};
+    mine.signal = mine.controller.signal;
+    mine.current = function () { return latest[kind] === mine; };
+    latest[kind] = mine;
+    return mine;
+  }
+  function whileCurrent(mine, request) {
+    // A busy server answers 429/503 with Retry-After: ask again a few times, while current.
+    return request().then(function (answer) {
+      return mine.current() ? answer : STALE;
+    }, function (error) {
+      if (!mine.current()) { return STALE; }
+      if ((error.status === 429 || error.status === 503) && mine.tries++ < 3) {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(function () {
+          return mine.current() ? whileCurrent(mine, request) : STALE;
+        });
+      }
+      throw error;
+    });
+  }
+  var STALE = {};
+
   function mode() { return document.querySelector("input[name=mode]:checked").value; }
   function bandOf(zoom) { return zoom <= 7 ? 0 : zoom <= 9 ? 1 : 2; }
 
@@ -64,6 +92,8 @@
         box.appendChild(el("div", {class: "legend-row", "data-label": row[0]}, [
           el("span", {class: "swatch", style: "background:" + P.LISA[row[0]]}), t(row[1])]));
       });
+      var m = state.moran;
+      if (m) { box.appendChild(el("p", {class: "legend-meta", "data-moran": "", text: t("Global Moran's I") + ": " + P.fmt(m.I, 3) + (m.z_norm === null ? "" : " · z = " + P.fmt(m.z_norm, 2)) + (m.p_sim === null ? "" : " · p = " + P.fmt(m.p_sim, 4))})); }
       box.dataset.mode = "lisa";
       return;
     }
@@ -80,6 +110,7 @@
     });
     box.appendChild(el("p", {class: "legend-meta", text: t("Year") + ": " + data.year + " · " + t("Source") + ": " + data.source + (data.source_ref ? " (" + data.source_ref + ")" : "")}));
     box.dataset.mode = "choropleth";
+    box.dataset.method = data.method;  // what is drawn, which a late answer must not change
   }
 
   function paint() {
@@ -91,9 +122,14 @@
   }
 
   function loadValues() {
+    var mine = ticket("values");
     if (mode() === "lisa") {
-      return P.api("/api/v1/analysis/runs/" + encodeURIComponent(controls.run.value)).then(function (run) {
+      return whileCurrent(mine, function () {
+        return P.api("/api/v1/analysis/runs/" + encodeURIComponent(controls.run.value), {signal: mine.signal});
+      }).then(function (run) {
+        if (run === STALE) { return; }
         state.labels = {};
+        state.moran = run.summary && run.summary.moran;
         Object.keys(run.results).forEach(function (code) { state.labels[code] = run.results[code].label; });
         paint();
       });
@@ -101,7 +137,10 @@
     if (!controls.indicator.value) { state.data = null; paint(); return Promise.resolve(); }
     var params = new URLSearchParams({year: controls.year.value, method: controls.method.value, k: controls.k.value});
     if (controls.scope.value) { params.set("voivodeship", controls.scope.value); }
-    return P.api("/api/v1/indicators/" + encodeURIComponent(controls.indicator.value) + "/map?" + params).then(function (data) {
+    return whileCurrent(mine, function () {
+      return P.api("/api/v1/indicators/" + encodeURIComponent(controls.indicator.value) + "/map?" + params, {signal: mine.signal});
+    }).then(function (data) {
+      if (data === STALE) { return; }
       state.data = data;
       paint();
     });
@@ -114,10 +153,14 @@
     state.band = key;
     var params = new URLSearchParams({zoom: state.map.getZoom()});
     if (controls.scope.value) { params.set("voivodeship", controls.scope.value); }
-    return fetch("/api/v1/layers/gmina?" + params).then(function (r) {
-      if (!r.ok) { throw new Error(r.statusText); }
-      return r.json();
+    var mine = ticket("geometry");
+    return whileCurrent(mine, function () {
+      return fetch("/api/v1/layers/gmina?" + params, {signal: mine.signal}).then(function (r) {
+        if (!r.ok) { throw new Error(r.statusText); }
+        return r.json();
+      });
     }).then(function (collection) {
+      if (collection === STALE) { return; }
       if (state.layer) { state.map.removeLayer(state.layer); }
       state.layer = L.geoJSON(collection, {
         style: style,

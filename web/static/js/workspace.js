@@ -99,14 +99,18 @@
         L.geoJSON(area.geometry, {style: {color: "#e07a5f", weight: 2, fillOpacity: 0.15}}).bindTooltip(el("span", {text: area.name})).addTo(areaLayer);
         list.appendChild(el("li", {"data-area": area.id, "data-version": area.version}, [
           el("strong", {text: area.name}), " ",
-          el("span", {class: "muted", text: t(kindLabel(area.kind)) + " · " + P.fmt(area.area_km2, 1) + " km² · " + t("Version") + " " + area.version}),
+          el("span", {class: "muted", text: kindLabel(area.kind) + " · " + P.fmt(area.area_km2, 1) + " km² · " + t("Version") + " " + area.version}),
           " ", el("button", {type: "button", text: t("Edit"), onclick: function () { editArea(area); }})]));
       });
       document.body.dataset.areas = String(areas.length);
       signal("areas");
     });
   }
-  function kindLabel(kind) { return {fua: "functional urban area", tourism: "tourism", river_valley: "river valley", other: "other"}[kind] || kind; }
+  // The kinds come from the form's options, which the server renders from its one table.
+  function kindLabel(kind) {
+    var option = Array.prototype.find.call(document.querySelectorAll("#area-form select[name=kind] option"), function (o) { return o.value === kind; });
+    return option ? option.textContent : kind;
+  }
 
   function openAreaForm(formMode, hint) {
     mode = formMode === "gminas" ? "gminas" : null;
@@ -141,7 +145,7 @@
     reshaping = L.geoJSON(editing.geometry, {style: {color: "#b23a48", weight: 2, dashArray: "6 4", fillOpacity: 0.1}}).getLayers()[0];
     reshaping.addTo(map);
     reshaping.pm.enable({allowSelfIntersection: false, snappable: false});
-    map.fitBounds(reshaping.getBounds(), {padding: [20, 20]});
+    fit(reshaping.getBounds());
     areaForm.dataset.reshaping = "1";
     document.getElementById("area-hint").textContent = t("Drag the corners of the outline, then save; the area becomes a drawn one");
   });
@@ -211,10 +215,14 @@
 
   /* Regionalisation proposals */
   var runSelect = document.getElementById("region-run");
-  var regionRun = null;
+  var regionRun = null, runRequest = null;
   function loadRun() {
     if (!runSelect) { return Promise.resolve(); }
-    return P.api("/api/v1/analysis/runs/" + encodeURIComponent(runSelect.value)).then(function (run) {
+    // Only the latest choice is shown: the request before it is aborted, a late answer dropped.
+    if (runRequest) { runRequest.abort(); }
+    var mine = runRequest = new AbortController();
+    return P.api("/api/v1/analysis/runs/" + encodeURIComponent(runSelect.value), {signal: mine.signal}).then(function (run) {
+      if (runRequest !== mine) { return; }
       regionRun = run;
       var ids = {};
       Object.keys(run.results).forEach(function (code) {
@@ -225,7 +233,7 @@
       select.replaceChildren.apply(select, Object.keys(ids).map(function (r) {
         return el("option", {value: r, text: t("Region") + " " + r + " (" + ids[r].length + ")"});
       }));
-    });
+    }, function (error) { if (runRequest === mine) { throw error; } });
   }
   if (runSelect) {
     runSelect.addEventListener("change", function () { loadRun().catch(failed); });
@@ -330,6 +338,13 @@
     });
   }
 
+  // Leaflet's fitBounds on a map narrower than its padding (or not laid out) computes a NaN
+  // zoom and throws "Invalid LatLng object: (NaN, NaN)": keep the padding inside the map.
+  function fit(bounds) {
+    var size = map.getSize(), pad = Math.min(20, Math.floor(Math.min(size.x, size.y) / 4));
+    if (size.x > 0 && size.y > 0 && bounds.isValid()) { map.fitBounds(bounds, {padding: [pad, pad]}); }
+  }
+
   P.whenMap(function (maps) {
     map = maps[0];
     map.invalidateSize();  // the grid sized the container after Leaflet measured it
@@ -350,7 +365,7 @@
     P.api("/api/v1/partnerships/" + encodeURIComponent(pid)).then(function (data) {
       partnership = data;
       var outline = L.geoJSON(data.geometry, {style: {color: "#1b1b1b", weight: 3, fill: false}, interactive: false}).addTo(map);
-      map.fitBounds(outline.getBounds(), {padding: [20, 20]});
+      fit(outline.getBounds());
       return Promise.all([loadGminas(), loadAreas(), loadProjects(), loadIndicators(), loadRun(), loadComments()]);
     }).catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
     if (areaForm.dataset.restored === "1" || projectForm.dataset.restored === "1") {
