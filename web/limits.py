@@ -1,7 +1,8 @@
 """Expensive requests bounded, so that no client can starve the others.
 
 All worker processes of one server together run at most ``SLOW_SLOTS`` slow computations at a
-time, which leaves the rest of the machine to pages, layers and ``/healthz``; each client runs
+time, and a slot rests after each computation as long as it took (``SLOW_REST``), which
+leaves the rest of the machine to pages, layers and ``/healthz``; each client runs
 at most ``SLOW_PER_CLIENT`` of them in a worker. A slow request past either bound is answered
 503 (the slots are taken) or 429 (the client has its share) with ``Retry-After``; only one
 request per worker may first wait ``SLOW_WAIT_S`` for a slot, so waiting never ties up the
@@ -38,6 +39,8 @@ map) bound only their computations, with ``slow_work()``: cached answers are nev
 SLOW_SLOTS = 1  # for the whole server: on 2 cores, one stays free for everything else
 SLOW_PER_CLIENT = 1
 SLOW_WAIT_S = 0.5  # e.g. two workers missing the same new map at once: one waits, not fails
+SLOW_REST = 1.0  # a slot rests this many times as long as its work took, before it is free
+SLOW_REST_MAX_S = 2.0
 RETRY_AFTER_S = 1
 
 
@@ -59,8 +62,9 @@ class SlowWork:
     gunicorn forks its workers: the kernel releases it when its holder ends, even when killed
     (a worker past its timeout), and nothing is left on disk."""
 
-    def __init__(self, slots: int, per_client: int, wait_s: float = 0.0):
-        self.slots, self.per_client, self.wait_s = slots, per_client, wait_s
+    def __init__(self, slots: int, per_client: int, wait_s: float = 0.0, rest: float = 0.0):
+        self.slots, self.per_client, self.wait_s, self.rest = slots, per_client, wait_s, rest
+        self._started: dict[int, float] = {}
         self._files = [tempfile.TemporaryFile() for _ in range(slots)]
         self._lock = threading.Lock()
         self._held = 0
@@ -111,6 +115,7 @@ class SlowWork:
                 continue
             self._held += 1
             self._by_client[client] += 1
+            self._started[fd] = time.monotonic()
             return fd
         return None
 
@@ -121,6 +126,13 @@ class SlowWork:
         return ServerBusy("the server is busy with other slow requests; try again in a moment")
 
     def leave(self, client: str, fd: int) -> None:
+        # Slow work keeps its slot resting for a while after it: back-to-back computations
+        # would otherwise hold one core all the time, and the pages, layers and cached maps
+        # served by the same workers would queue behind them.
+        with self._lock:
+            took = time.monotonic() - self._started.pop(fd, time.monotonic())
+        if self.rest:
+            time.sleep(min(took * self.rest, SLOW_REST_MAX_S))
         with self._lock:
             os.close(fd)  # releases the lock
             self._held -= 1
@@ -168,7 +180,8 @@ def slow_work():
 def init_app(app: Flask) -> None:
     work = SlowWork(int(app.config.get("SLOW_SLOTS", SLOW_SLOTS)),
                     int(app.config.get("SLOW_PER_CLIENT", SLOW_PER_CLIENT)),
-                    float(app.config.get("SLOW_WAIT_S", SLOW_WAIT_S)))
+                    float(app.config.get("SLOW_WAIT_S", SLOW_WAIT_S)),
+                    float(app.config.get("SLOW_REST", SLOW_REST)))
     app.extensions["slow_work"] = work
 
     @app.before_request
