@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, g, request
-from flask_babel import Babel, format_decimal, gettext
+from flask_babel import Babel, format_decimal, gettext, ngettext
 
 LANGUAGES = ("pl", "en")
 
@@ -35,6 +35,14 @@ SCRIPT_TEXTS = (
 )
 
 
+# Counted texts of the scripts: each form the language has, keyed by the CLDR plural category
+# the browser's Intl.PluralRules picks ("{n}" stands for the number).
+SCRIPT_PLURALS = {
+    "projects": lambda n: ngettext("%(count)s project", "%(count)s projects", n, count="{n}"),
+}
+PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
+
+
 def get_locale() -> str:
     return getattr(g, "lang", "pl")
 
@@ -45,7 +53,10 @@ def translate(text: str) -> str:
 
 def script_texts() -> str:
     """The scripts' texts in the current language, as JSON for a data block."""
-    return json.dumps({t: gettext(t) for t in SCRIPT_TEXTS}, ensure_ascii=False)
+    texts = {t: gettext(t) for t in SCRIPT_TEXTS}
+    for key, forms in SCRIPT_PLURALS.items():
+        texts[f"plural:{key}"] = {cat: forms(n) for cat, n in PLURAL_SAMPLES.items()}
+    return json.dumps(texts, ensure_ascii=False)
 
 
 def number(value, digits: int = 1) -> str:
@@ -72,5 +83,6 @@ def init_app(app: Flask) -> None:
                                 samesite="Lax", httponly=True)
         return response
 
-    app.jinja_env.globals.update(_=translate, get_locale=get_locale, number=number,
+    app.jinja_env.globals.update(_=translate, ngettext=ngettext, get_locale=get_locale,
+                                 number=number,
                                  script_texts=script_texts)

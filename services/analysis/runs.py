@@ -263,8 +263,8 @@ def list_runs(engine: sa.Engine, *, limit: int = 50, offset: int = 0,
         allowed, params = "FALSE", {}
     with database_errors(), engine.connect() as conn:
         rows = conn.execute(sa.text(
-            "SELECT id, kind, indicator_code AS indicator, year, scope, seed, summary,"
-            " started_at FROM analysis_run WHERE scope NOT LIKE 'partnership:%'"
+            "SELECT id, kind, indicator_code AS indicator, year, scope, parameters, seed,"
+            " summary, started_at FROM analysis_run WHERE scope NOT LIKE 'partnership:%'"
             f" OR ({allowed}) ORDER BY id DESC LIMIT :limit OFFSET :offset"),
             {"limit": limit, "offset": offset, **params}).mappings().all()
     return [{**dict(r), "started_at": r["started_at"].isoformat()} for r in rows]

@@ -48,6 +48,18 @@ def list_voivodeships(engine: sa.Engine) -> list[dict]:
             "SELECT teryt, name FROM voivodeship ORDER BY teryt")).mappings()]
 
 
+def unit_names(engine: sa.Engine, level: str, codes) -> dict[str, str]:
+    """Names of the given units of one level, by TERYT (codes not held are left out)."""
+    lvl = get_level(level)
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    with database_errors(), engine.connect() as conn:
+        return {r[0]: r[1] for r in conn.execute(sa.text(
+            f"SELECT teryt, name FROM {lvl.name} WHERE teryt = ANY(:codes)"),
+            {"codes": codes})}
+
+
 def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = None,
                   tolerance_m: float = 200.0, limit: int = 5_000, offset: int = 0) -> str:
     """A FeatureCollection (EPSG:4326) of one level's units, simplified in PostGIS."""

@@ -35,11 +35,16 @@ def test_every_script_text_is_sent_to_the_page():
     assert not used - set(SCRIPT_TEXTS), sorted(used - set(SCRIPT_TEXTS))
 
 
+def _plain(text):
+    # Plural entries: the .po reader gives tuples, the .mo reader lists.
+    return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
 def test_compiled_catalogue_is_current():
     with open(CATALOGUE / "messages.po", "rb") as fh:
-        source = {m.id: m.string for m in read_po(fh) if m.id}
+        source = {_plain(m.id): _plain(m.string) for m in read_po(fh) if m.id}
     with open(CATALOGUE / "messages.mo", "rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+        compiled = {_plain(m.id): _plain(m.string) for m in read_mo(fh) if m.id}
     assert compiled == source, "run: pybabel compile -d web/translations"
 
 

@@ -10,9 +10,10 @@ from services.analysis.comparison_files import COMPARISON_FORMATS
 from services.analysis.runs import list_runs
 from services.indicators.store import list_indicators
 from services.planning.partnerships import get_partnership, list_partnerships
-from services.reference.units import boundary_status, list_voivodeships
+from services.reference.units import boundary_status, list_voivodeships, unit_names
 from web import get_engine_for
 from web.pages.folium_map import base_map, dual_map, render_parts
+from web.pages.run_names import run_label
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -27,6 +28,24 @@ def _voivodeships() -> list[dict]:
     return list_voivodeships(get_engine_for(current_app))
 
 
+def _voivodeship_names() -> dict[str, str]:
+    """TERYT code -> name in lower case, as GUS writes it ("20" -> "podlaskie")."""
+    return {v["teryt"]: v["name"].lower() for v in _voivodeships()}
+
+
+def _named_runs(engine, runs: list[dict], indicators: dict[str, dict]) -> list[dict]:
+    """The runs, each with a ``label`` in words for the run selector."""
+    codes = {kind: {r["scope"].partition(":")[2] for r in runs
+                    if r["scope"].startswith(kind + ":")}
+             for kind in ("powiat", "partnership")}
+    names = {"voivodeship": _voivodeship_names(),
+             "powiat": unit_names(engine, "powiat", codes["powiat"]),
+             "partnership": {p["id"]: p["name"] for p in
+                             list_partnerships(engine, actor=g.principal, limit=1000)
+                             if p["id"] in codes["partnership"]} if codes["partnership"] else {}}
+    return [{**r, "label": run_label(r, indicators, names)} for r in runs]
+
+
 @bp.get("/")
 def overview():
     engine = get_engine_for(current_app)
@@ -36,6 +55,7 @@ def overview():
     codes = [i["code"] for i in indicators]
     default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in codes else (codes[0] if codes else "")
     runs = [r for r in list_runs(engine, limit=200, actor=g.principal) if r["kind"] == "lisa"]
+    runs = _named_runs(engine, runs, {i["code"]: i for i in list_indicators(engine)})
     fmap = base_map(_static, basemap_url=settings.basemap_url)
     return render_template("pages/overview.html", map=render_parts(fmap),
                            gminas=status["gmina"]["units"], indicators=indicators,
@@ -47,7 +67,8 @@ def overview():
 def partnerships():
     return render_template("pages/partnerships.html",
                            partnerships=list_partnerships(get_engine_for(current_app),
-                                                          actor=g.principal))
+                                                          actor=g.principal),
+                           voivodeship_names=_voivodeship_names())
 
 
 @bp.get("/partnerships/<pid>")
@@ -62,6 +83,7 @@ def workspace(pid: str):
     fmap = base_map(_static, basemap_url=settings.basemap_url, editing=True)
     return render_template("pages/workspace.html", map=render_parts(fmap),
                            partnership=partnership, region_runs=runs,
+                           voivodeship_names=_voivodeship_names(),
                            can_write=can_write(g.principal, pid),
                            can_comment=can_comment(g.principal, pid))
 

@@ -21,6 +21,16 @@ document.dispatchEvent(new Event("partnerstwa:map"));
 """)
 
 
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only (folium's own also shows miles and feet)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+
 def _local_assets(fmap, static) -> None:
     # Instance attributes shadow folium's CDN lists: every asset is served by us.
     fmap.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
@@ -30,7 +40,7 @@ def _local_assets(fmap, static) -> None:
 def base_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int = 6,
              editing: bool = False) -> folium.Map:
     """A map of Poland; ``static(path)`` gives the URL of a file in our static folder."""
-    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True,
+    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=False,
                       min_zoom=5, max_zoom=16)
     _local_assets(fmap, static)
     if basemap_url:
@@ -44,6 +54,7 @@ def base_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int
         geoman.default_css = [("leaflet_geoman_css",
                                static("vendor/geoman/leaflet-geoman.css"))]
         geoman.add_to(fmap)
+    MetricScale().add_to(fmap)
     Expose().add_to(fmap)
     return fmap
 
@@ -56,6 +67,7 @@ def dual_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int
         _local_assets(fmap, static)
         if basemap_url:
             folium.TileLayer(basemap_url, attr=basemap_url).add_to(fmap)
+        MetricScale().add_to(fmap)
         Expose().add_to(fmap)
     _local_assets(dmap, static)
     dmap.default_js = dmap.default_js + [("Leaflet.Sync",

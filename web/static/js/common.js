@@ -6,6 +6,13 @@
 
   function t(key) { return Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key; }
 
+  /* A count in words: "1 przedsięwzięcie", "2 przedsięwzięcia", "5 przedsięwzięć". */
+  function plural(key, n) {
+    var forms = texts["plural:" + key] || {};
+    var form = forms[new Intl.PluralRules(lang).select(n)] || forms.other || "{n} " + key;
+    return form.replace("{n}", fmt(n, 0));
+  }
+
   function fmt(value, digits) {
     if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
     var d = digits === undefined ? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 1 : 3) : digits;
@@ -113,6 +120,6 @@
   }
   var LISA = {HH: "#d7191c", LL: "#2c7bb6", LH: "#abd9e9", HL: "#fdae61", ns: "#eeeeee", isolated: "#999999"};
 
-  window.P = {t: t, fmt: fmt, el: el, message: message, api: api, keepDraft: keepDraft,
+  window.P = {t: t, plural: plural, fmt: fmt, el: el, message: message, api: api, keepDraft: keepDraft,
               whenMap: whenMap, ramp: ramp, LISA: LISA, lang: lang};
 })();

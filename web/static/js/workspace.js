@@ -264,7 +264,7 @@
           el("span", {class: "muted", text: (p.cost_pln === null ? "–" : P.fmt(p.cost_pln, 0) + " zł") + " · " + p.funding_source + " · " + t("Version") + " " + p.version}),
           " ", el("button", {type: "button", text: t("Edit"), onclick: function () { editProject(p); }})]));
       });
-      document.getElementById("project-totals").textContent = page.total + " " + t("projects") + " · " + t("total cost") + ": " + P.fmt(page.total_cost_pln, 0) + " zł";
+      document.getElementById("project-totals").textContent = P.plural("projects", page.total) + " · " + t("total cost") + ": " + P.fmt(page.total_cost_pln, 0) + " zł";
       document.body.dataset.projects = String(page.total);
       signal("projects");
     });
