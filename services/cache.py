@@ -29,6 +29,9 @@ SOURCES = {
     "partnerships": "SELECT max(updated_at) FROM partnership",
 }
 """Kind of data -> the query of its version: any write of that kind moves it on."""
+WORKING_DATA = tuple(s for s in SOURCES if s != "audit")
+"""Everything an answer about places and plans reads; comments and sign-ins only write the
+audit log, so they leave such answers cached."""
 
 
 def data_version(conn, *sources: str) -> tuple:

@@ -11,7 +11,7 @@ from core.errors import BadRequest, NotFound
 from layers.catalogue import VOIVODESHIP_CODES
 from services.access.rules import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.analysis.comparison_files import COMPARISON_FORMATS, comparison_csv, comparison_file
-from services.cache import cached, data_version
+from services.cache import WORKING_DATA, cached, data_version
 from services.db import database_errors
 from services.planning.area_stats import aggregate, population_by_gmina
 
@@ -63,7 +63,7 @@ def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None
     key = ("compare", voivodeship, tuple(indicators or ()), run_id,
            tuple(sorted((k, str(v)) for k, v in scope.items())))
     with database_errors(), engine.connect() as conn:
-        version = data_version(conn)
+        version = data_version(conn, *WORKING_DATA)
     return cached(key, version, lambda: _compare(engine, voivodeship, indicators, run_id, actor))
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from core.errors import NotFound
 from services.access.rules import ANONYMOUS, Principal, readable_filter, require_login, require_read
-from services.cache import cached, data_version
+from services.cache import WORKING_DATA, cached, data_version
 from services.db import database_errors
 from services.ogc.collections import (
     ANALYSIS_PREFIX,
@@ -84,7 +84,7 @@ def _scope_key(actor: Principal) -> tuple:
 def extent(engine: sa.Engine, collection: Collection, actor: Principal = ANONYMOUS) -> dict:
     """Spatial extent in CRS84 and, for dated collections, the temporal extent."""
     with database_errors(), engine.connect() as conn:
-        version = data_version(conn)
+        version = data_version(conn, *WORKING_DATA)
     return cached(("ogc-extent", collection.id, _scope_key(actor)), version,
                   lambda: _extent(engine, collection, actor))
 

@@ -30,6 +30,7 @@ from core.errors import BadRequest, NotFound
 from services.access.rules import SYSTEM, Principal, readable_filter, require_read
 from services.db import database_errors
 from services.planning.export_formats import EXPORT_FORMATS, ExportFormat
+from services.planning.fields import AREA_KINDS
 
 DBF_TEXT_BYTES = 254
 # The CSV geometry column: GDAL's CSV driver takes a column named WKT as the geometry.
@@ -89,7 +90,7 @@ DATASETS = {
             Field("id", "ID", "int", "functional area id"),
             Field("partnership_id", "PARTNER", "text", "partnership id"),
             Field("name", "NAME", "text", "name"),
-            Field("kind", "KIND", "text", "fua, tourism, river_valley or other"),
+            Field("kind", "KIND", "text", ", ".join(AREA_KINDS)),
             Field("description", "DESCR", "text", "description (cut to 254 bytes)"),
             Field("delineation", "DELINEAT", "text", "gminas or drawn"),
             Field("gminas", "GMINAS", "text", "TERYT codes (areas made of gminas)"),

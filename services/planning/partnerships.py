@@ -99,7 +99,8 @@ def _write(conn, pid: str, name: str, programme: str, members: list[dict], where
          "codes": [m["teryt"] for m in members],
          "roles": [m.get("role", "member") for m in members]})
     parts = conn.execute(sa.text(
-        "UPDATE partnership p SET geom = u.geom, voivodeships = u.voivodeships FROM ("
+        "UPDATE partnership p SET geom = u.geom, voivodeships = u.voivodeships, updated_at = now()"
+        " FROM ("
         " SELECT ST_Multi(ST_Union(g.geom)) AS geom,"
         "  array_agg(DISTINCT g.voivodeship_teryt ORDER BY g.voivodeship_teryt) AS voivodeships"
         " FROM partnership_gmina pg JOIN gmina g ON g.teryt = pg.gmina_teryt"

@@ -135,6 +135,10 @@ def _located(conn, geom_hex: str) -> list[str]:
 
 WRITE_COLUMNS = ("title = :title, description = :description, theme = :theme,"
                  " cost_pln = CAST(:cost_pln AS numeric), funding_source = :funding_source,"
+                 # the imported wording describes the imported source only (right-hand
+                 # sides read the row as it was)
+                 " funding_label = CASE WHEN funding_source IS NOT DISTINCT FROM"
+                 " :funding_source THEN funding_label END,"
                  " start_date = CAST(:start_date AS date), end_date = CAST(:end_date AS date),"
                  " milestones = CAST(:milestones AS jsonb), feasibility = :feasibility,"
                  " priority = :priority, area_ids = :area_ids, gminas = :gminas,"

@@ -181,6 +181,23 @@ def test_funding_written_as_people_write_it(reference_engine, partnerships_loade
     assert done["values"]["funding_source"][-1]["how"] in ("recognised", "decided")
 
 
+def test_the_imported_wording_goes_with_the_funding_it_describes(reference_engine,
+                                                                 partnerships_loaded,
+                                                                 ten_projects):
+    from services.planning.projects import get_project, update_project
+
+    done = import_projects(reference_engine, ten_projects, "P01", mapping={"title": "NAZWA"},
+                           preview=False)
+    kpo = next(pid for pid in done["created"]
+               if get_project(reference_engine, pid)["funding_source"] == "kpo")
+    label = get_project(reference_engine, kpo)["funding_label"]
+    assert label
+    renamed = update_project(reference_engine, kpo, {"version": 1, "title": "Nowy tytuł"})
+    assert renamed["funding_label"] == label  # other edits keep it
+    changed = update_project(reference_engine, kpo, {"version": 2, "funding_source": "own"})
+    assert changed["funding_source"] == "own" and changed["funding_label"] is None
+
+
 def test_map_value_is_checked(reference_engine, partnerships_loaded, ten_projects):
     with pytest.raises(BadRequest, match="'eu' is not a funding_source; choose one of"):
         import_projects(reference_engine, ten_projects, "P01", mapping={"title": "NAZWA"},
