@@ -38,6 +38,11 @@ load: db
 	$(BIN)/partnerstwa analyse lisa --indicator unemployed_per_1000 --year 2024 --seed 2024 --reuse
 	$(BIN)/partnerstwa analyse gi --indicator marginalisation_risk --year 2024 --seed 2024 --reuse
 	$(BIN)/partnerstwa users demo
+	$(BIN)/partnerstwa consultations open --partnership P01 --slug demo-p01 \
+	  --title "Konsultacja demonstracyjna: wskaż miejsca w partnerstwie" \
+	  --controller "Demonstracja serwisu partnerstwa (odpowiedzi nie trafiają do żadnego urzędu)" \
+	  --purpose "wypróbowanie geoankiety; odpowiedzi służą wyłącznie demonstracji" \
+	  --closes 2099-12-31 --base-url http://$(HOST):$(PORT)
 
 serve: venv
 	$(BIN)/partnerstwa serve --host $(HOST) --port $(PORT)
@@ -57,6 +62,9 @@ bench: venv
 	$(BIN)/python bench/lisa.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/diagnosis.py
+	$(BIN)/python bench/consultation.py
+	$(BIN)/python bench/strategy.py
+	$(BIN)/python bench/survey_import.py
 	scripts/provision_system.sh browser
 	$(BIN)/python bench/map_payload.py
 	$(BIN)/python bench/natural_breaks.py

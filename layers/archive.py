@@ -17,12 +17,13 @@ def _check_member(info: zipfile.ZipInfo, archive: str) -> None:
     parts = PurePosixPath(name).parts
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
         raise InvalidInput(
-            f"entry {info.filename!r} would be written outside the extraction folder; "
+            "entry %(filename)r would be written outside the extraction folder; "
             "the archive is refused",
-            where=archive,
+            where=archive, filename=info.filename,
         )
     if info.external_attr >> 16 & 0o170000 == 0o120000:
-        raise InvalidInput(f"entry {info.filename!r} is a symbolic link; refused", where=archive)
+        raise InvalidInput("entry %(filename)r is a symbolic link; refused", where=archive,
+                           filename=info.filename)
 
 
 def safe_extract(archive: Path, destination: Path, *, max_total_bytes: int = MAX_TOTAL_BYTES
@@ -43,8 +44,8 @@ def safe_extract(archive: Path, destination: Path, *, max_total_bytes: int = MAX
                 raise InvalidInput("the zip archive is empty", where=where)
             if len(infos) > MAX_ENTRIES:
                 raise InvalidInput(
-                    f"the zip archive has {len(infos)} entries (at most {MAX_ENTRIES})", where=where
-                )
+                    "the zip archive has %(count)s entries (at most %(max_entries)s)", where=where,
+                                   count=len(infos), max_entries=MAX_ENTRIES)
             total = 0
             for info in infos:
                 _check_member(info, where)
@@ -52,19 +53,19 @@ def safe_extract(archive: Path, destination: Path, *, max_total_bytes: int = MAX
                 big = info.file_size > 8 * 1024**2
                 if big and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise InvalidInput(
-                        f"entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
-                        " times; refused as a possible zip bomb",
-                        where=where,
-                    )
+                        "entry %(filename)r expands %(value)s"
+                        " times; refused as a possible zip bomb", where=where,
+                                       filename=info.filename,
+                                       value=info.file_size // max(info.compress_size, 1))
             if total > max_total_bytes:
                 raise InvalidInput(
-                    f"the archive would expand to {total / 1024**2:.0f} MiB "
-                    f"(at most {max_total_bytes / 1024**2:.0f} MiB); refused",
-                    where=where,
+                    "the archive would expand to %(value).0f MiB "
+                    "(at most %(value2).0f MiB); refused",
+                    where=where, value=total / 1024 ** 2, value2=max_total_bytes / 1024 ** 2,
                 )
             bad = zf.testzip()
             if bad is not None:
-                raise InvalidInput(f"entry {bad!r} is corrupt (CRC mismatch)", where=where)
+                raise InvalidInput("entry %(bad)r is corrupt (CRC mismatch)", where=where, bad=bad)
             destination.mkdir(parents=True, exist_ok=True)
             written = []
             for info in infos:
@@ -79,11 +80,11 @@ def safe_extract(archive: Path, destination: Path, *, max_total_bytes: int = MAX
                         remaining -= len(chunk)
                         if remaining < 0:
                             raise InvalidInput(
-                                f"entry {info.filename!r} is larger than its header says; refused",
-                                where=where,
+                                "entry %(filename)r is larger than its header says; refused",
+                                where=where, filename=info.filename,
                             )
                         dst.write(chunk)
                 written.append(target)
             return written
     except zipfile.BadZipFile as exc:
-        raise InvalidInput(f"corrupt zip archive ({exc})", where=where) from exc
+        raise InvalidInput("corrupt zip archive (%(exc)s)", where=where, exc=exc) from exc

@@ -114,8 +114,8 @@ class BdlClient:
                 response = self.session.get(url, headers=headers, timeout=self.timeout)
             except requests.RequestException as exc:
                 if attempt == self.retries:
-                    raise BdlError(f"the BDL API did not answer ({type(exc).__name__}) for"
-                                   f" {url}") from exc
+                    raise BdlError("the BDL API did not answer (%(kind)s) for"
+                                   " %(url)s", kind=type(exc).__name__, url=url) from exc
                 self.limiter.sleep(delay)
                 delay *= 2
                 continue
@@ -129,16 +129,18 @@ class BdlClient:
                 delay *= 2
                 continue
             if response.status_code == 404:
-                raise BdlError(f"the BDL API has no such resource: {url}")
+                raise BdlError("the BDL API has no such resource: %(url)s", url=url)
             if not response.ok:
-                raise BdlError(f"the BDL API answered {response.status_code} for {url}")
+                raise BdlError("the BDL API answered %(status_code)s for %(url)s",
+                               status_code=response.status_code, url=url)
             data = response.json()
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".part")
             tmp.write_text(json.dumps(data))
             tmp.replace(cached)
             return data
-        raise BdlError(f"the BDL API kept refusing (429/5xx) after {self.retries} retries: {url}")
+        raise BdlError("the BDL API kept refusing (429/5xx) after %(retries)s retries: %(url)s",
+                       retries=self.retries, url=url)
 
     def pages(self, path: str, params: list[tuple[str, str]]) -> Iterator[dict]:
         """Every page of a listing, following ``links.next``."""

@@ -63,9 +63,9 @@ def run_bounded(function: Callable, *args, seconds: float, memory_bytes: int, wh
                 answer = ("died",)
                 break
             if time.monotonic() - start > seconds:
-                raise InvalidInput(f"reading the file took longer than {seconds:g} s; refused"
+                raise InvalidInput("reading the file took longer than %(seconds)g s; refused"
                                    " (a layer that computes its rows, or a file far larger"
-                                   " than its features?)", where=where)
+                                   " than its features?)", where=where, seconds=seconds)
             if _resident(child.pid) - base > memory_bytes:
                 answer = ("memory",)
                 break
@@ -88,5 +88,5 @@ def run_bounded(function: Callable, *args, seconds: float, memory_bytes: int, wh
     if answer[0] == "died":
         raise InvalidInput("the reader stopped without an answer (the file made GDAL fail);"
                            " refused", where=where)
-    raise InvalidInput(f"reading the file needed more than {memory_bytes // 2**20} MiB of"
-                       " memory; refused", where=where)
+    raise InvalidInput("reading the file needed more than %(value)s MiB of"
+                       " memory; refused", where=where, value=memory_bytes // 2 ** 20)

@@ -48,8 +48,8 @@ def level(name: str) -> Level:
         from core.errors import InvalidInput
 
         raise InvalidInput(
-            f"unknown level {name!r}; expected one of: {', '.join(LEVELS)}"
-        ) from None
+            "unknown level %(name)r; expected one of: %(levels)s", name=name,
+                           levels=', '.join(LEVELS)) from None
 
 # The mirror's indicator files, in their original formats, and how to read them.
 MIRROR_INDICATORS = (
@@ -67,6 +67,7 @@ MIRROR_PARTNERSHIPS = "partnerships/examples.csv"
 DEMO_RISK_INDEX = {
     "code": "marginalisation_risk",
     "name": "Wskaźnik zagrożenia marginalizacją (demonstracyjny)",
+    "name_en": "Marginalisation risk index (demonstration)",
     "year": 2024,
     "components": {"unemployed_per_1000": 1.0, "population_change_pct_3y": 1.0},
 }
@@ -90,4 +91,14 @@ RASTERS = {
     "suwalki_elevation": ("rasters/suwalki_srtm.tif", "continuous"),
     "suwalki_ndvi": ("rasters/suwalki_ndvi.tif", "continuous"),
     "suwalki_landcover": ("rasters/suwalki_clc.tif", "categorical"),
+}
+# What each raster shows, in Polish and English, for people choosing one.
+RASTER_LABELS = {
+    "dem_wielkopolska": ("Wysokość terenu, Wielkopolska (500 m)", "Elevation, Wielkopolska (500 m)"),
+    "dem_lublin": ("Wysokość terenu, okolice Lublina (SRTM)", "Elevation around Lublin (SRTM)"),
+    "suwalki_elevation": ("Wysokość terenu, okolice Suwałk (SRTM, 90 m)",
+                          "Elevation near Suwałki (SRTM, 90 m)"),
+    "suwalki_ndvi": ("NDVI, okolice Suwałk (90 m)", "NDVI near Suwałki (90 m)"),
+    "suwalki_landcover": ("Pokrycie terenu CORINE, okolice Suwałk",
+                          "CORINE land cover near Suwałki"),
 }

@@ -37,8 +37,8 @@ def download(url: str, destination: Path, *, timeout: float = 60.0, show_progres
     except requests.RequestException as exc:
         partial.unlink(missing_ok=True)
         raise DownloadFailed(
-            f"cannot download {url} ({type(exc).__name__}); without internet, point "
-            "PARTNERSTWA_DATA_DIR at a data mirror",
+            "cannot download %(url)s (%(kind)s); without internet, point "
+            "PARTNERSTWA_DATA_DIR at a data mirror", url=url, kind=type(exc).__name__,
         ) from exc
     partial.replace(destination)
     return destination

@@ -113,8 +113,9 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
         elif file_year:  # older exports name only the variable; the year is in the file name
             name, year, unit = cell, int(file_year.group(1)), ""
         else:
-            raise InvalidInput(f"column {index + 1} ({cell!r}) names no year; expected a header"
-                               " like 'ogółem;2024;[osoba]'", where=where)
+            raise InvalidInput("column %(value)s (%(cell)r) names no year; expected a header"
+                               " like 'ogółem;2024;[osoba]'", where=where, value=index + 1,
+                               cell=cell)
         columns.append((index, bdl_indicator(table, name, unit), year))
     if not columns:
         raise InvalidInput("the export has no data columns", where=where)
@@ -128,8 +129,8 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
             continue
         code = record[0].strip()
         if not re.fullmatch(r"\d{1,7}", code):
-            raise InvalidInput(f"line {line_no}: {code!r} is not a 7-digit TERYT code",
-                               where=where)
+            raise InvalidInput("line %(line_no)s: %(code)r is not a 7-digit TERYT code",
+                               where=where, line_no=line_no, code=code)
         if len(code) < 7:
             # A spreadsheet read the code as a number. Kept as written until the import
             # decides, against the loaded units and their names, whether to repair it.
@@ -146,8 +147,9 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
                 value = parse_number(cell, decimal_comma=decimal_comma)
             except ValueError:
                 raise InvalidInput(
-                    f"line {line_no}, column {index + 1} ({header[index]}): {cell!r} is not"
-                    " a number", where=where) from None
+                    "line %(line_no)s, column %(value)s (%(header)s): %(cell)r is not"
+                    " a number", where=where, line_no=line_no, value=index + 1,
+                                   header=header[index], cell=cell) from None
             if value is None:
                 result.skip(f"no value ({level})")
                 continue
@@ -157,8 +159,9 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
                 # and 'Warszawa'); identical repeats are harmless, conflicting ones are not.
                 if seen[key][0] != value:
                     raise InvalidInput(
-                        f"line {line_no}: {code} appears again (first on line {seen[key][1]})"
-                        f" with another value for {header[index]}", where=where)
+                        "line %(line_no)s: %(code)s appears again (first on line %(seen)s)"
+                        " with another value for %(header)s", where=where, line_no=line_no,
+                                       code=code, seen=seen[key][1], header=header[index])
                 result.skip(f"repeated row of the same unit ({code})")
                 continue
             seen[key] = (value, line_no)
@@ -210,8 +213,9 @@ def read_gus_t21(path: Path, year: int | None = None, **_) -> ReadResult:
             try:
                 value = parse_number(cell, decimal_comma=True)
             except ValueError:
-                raise InvalidInput(f"line {line_no}, column {column + 1}: {cell!r} is not a"
-                                   " number", where=where) from None
+                raise InvalidInput("line %(line_no)s, column %(value)s: %(cell)r is not a"
+                                   " number", where=where, line_no=line_no, value=column + 1,
+                                   cell=cell) from None
             if value is None:
                 result.skip("no value (gmina)")
                 continue
@@ -236,26 +240,27 @@ def read_plain_csv(path: Path, spec: IndicatorSpec, *, max_year: int, **_) -> Re
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = {"teryt", "year", "value"} - set(frame.columns)
     if missing:
-        raise InvalidInput(f"missing columns: {', '.join(sorted(missing))} (expected teryt,"
-                           " year, value)", where=where)
+        raise InvalidInput("missing columns: %(missing)s (expected teryt,"
+                           " year, value)", where=where, missing=', '.join(sorted(missing)))
     codes = frame["teryt"].str.strip()
     bad = frame.index[~codes.str.fullmatch(r"\d{6}[123]?")]
     if len(bad):
-        raise InvalidInput(f"line {bad[0] + 2}: {codes[bad[0]]!r} is not a gmina TERYT code",
-                           where=where)
+        raise InvalidInput("line %(value)s: %(codes)r is not a gmina TERYT code",
+                           where=where, value=bad[0] + 2, codes=codes[bad[0]])
     years = pd.to_numeric(frame["year"].str.strip(), errors="coerce")
     bad = frame.index[years.isna() | (years % 1 != 0) | (years < 1950) | (years > max_year)]
     if len(bad):
-        raise InvalidInput(f"line {bad[0] + 2}: year {frame['year'][bad[0]]!r} is not a year"
-                           f" between 1950 and {max_year}", where=where)
+        raise InvalidInput("line %(value)s: year %(year)r is not a year"
+                           " between 1950 and %(max_year)s", where=where, value=bad[0] + 2,
+                           year=frame['year'][bad[0]], max_year=max_year)
     decimal_comma = delimiter == ";"
     values = []
     for i, cell in enumerate(frame["value"]):
         try:
             values.append(parse_number(cell, decimal_comma=decimal_comma))
         except ValueError:
-            raise InvalidInput(f"line {i + 2}: value {cell!r} is not a number",
-                               where=where) from None
+            raise InvalidInput("line %(value)s: value %(cell)r is not a number",
+                               where=where, value=i + 2, cell=cell) from None
     result = ReadResult(pd.DataFrame(), {spec.code: spec}, source_format="csv")
     keep = np.array([v is not None for v in values])
     result.skip("no value (gmina)", int((~keep).sum()))

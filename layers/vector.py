@@ -49,15 +49,14 @@ def _pick(candidates: list[Path], layer: str | None, preferred: tuple[str, ...],
             return hits[0]
     if layer:
         raise InvalidInput(
-            f"no dataset named {layer!r}; found: {', '.join(p.name for p in candidates)}",
-            where=where,
+            "no dataset named %(layer)r; found: %(values)s",
+            where=where, layer=layer, values=', '.join(p.name for p in candidates),
         )
     if len(candidates) == 1:
         return candidates[0]
     raise InvalidInput(
-        "several datasets found; choose one with --layer: "
-        + ", ".join(p.stem for p in candidates[:20]),
-        where=where,
+        "several datasets found; choose one with --layer: %(datasets)s",
+        where=where, datasets=", ".join(p.stem for p in candidates[:20]),
     )
 
 
@@ -79,8 +78,8 @@ def _shapefile_counts(path: Path, where: str) -> None:
     records = struct.unpack("<I", header[4:8])[0]
     if records != shapes:
         raise InvalidInput(
-            f"the .dbf holds {records} records but the .shp {shapes} shapes: the files do not"
-            " belong together or one was cut; refused", where=where)
+            "the .dbf holds %(records)s records but the .shp %(shapes)s shapes: the files do not"
+            " belong together or one was cut; refused", where=where, records=records, shapes=shapes)
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -100,13 +99,13 @@ def _refuse_views(path: Path, layer_names: list[str], where: str) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"cannot read as a GeoPackage: {exc}", where=where) from None
+        raise InvalidInput("cannot read as a GeoPackage: %(exc)s", where=where, exc=exc) from None
     hit = [n for n in layer_names if n.lower() in views]
     if hit:
         raise InvalidInput(
-            f"layer {hit[0]!r} is an SQL view, not a table; views are refused because they can"
+            "layer %(hit)r is an SQL view, not a table; views are refused because they can"
             " compute any number of rows: save the layer as a table (e.g. ogr2ogr -f GPKG"
-            " out.gpkg in.gpkg) and import that", where=where)
+            " out.gpkg in.gpkg) and import that", where=where, hit=hit[0])
 
 
 def _gdal_message(exc: Exception) -> str:
@@ -151,8 +150,8 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
                                 None)
             if chosen_layer is None:
                 raise InvalidInput(
-                    "several layers; choose one with --layer: " + ", ".join(layer_names),
-                    where=where,
+                    "several layers; choose one with --layer: %(layers)s",
+                    where=where, layers=", ".join(layer_names),
                 )
         _refuse_views(path, [chosen_layer] if chosen_layer else layer_names, where)
         if path.suffix.lower() == ".shp":
@@ -166,8 +165,9 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
             # Count before reading; then read no more than one past the limit, in case the
             # stored count lies.
             if info.get("features", -1) > max_features:
-                raise InvalidInput(f"{info['features']} features; at most {max_features} in one"
-                                   " import", where=where)
+                raise InvalidInput("%(features)s features; at most %(max_features)s in one"
+                                   " import", where=where, features=info['features'],
+                                   max_features=max_features)
             kwargs["max_features"] = max_features + 1
         frame = pyogrio.read_dataframe(path, use_arrow=True, **kwargs)
     except InvalidInput:
@@ -175,11 +175,11 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
             pyogrio.errors.CRSError, RuntimeError, ValueError) as exc:
-        raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
-                           where=where) from exc
+        raise InvalidInput("cannot read as a vector dataset: %(value)s",
+                           where=where, value=_gdal_message(exc)) from exc
     if max_features is not None and len(frame) > max_features:
-        raise InvalidInput(f"more than {max_features} features; at most {max_features} in one"
-                           " import", where=where)
+        raise InvalidInput("more than %(max_features)s features; at most %(max_features)s in one"
+                           " import", where=where, max_features=max_features)
     if len(frame) == 0:
         raise InvalidInput("the dataset has no features", where=where)
     return VectorSource(frame, where, info.get("driver", "?"), chosen_layer, encoding)
@@ -214,8 +214,8 @@ def _check_file(path: Path, encoding: str | None, where: str) -> None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r}; e.g. cp1250, iso-8859-2, utf-8",
-                               where=where) from None
+            raise InvalidInput("unknown encoding %(encoding)r; e.g. cp1250, iso-8859-2, utf-8",
+                               where=where, encoding=encoding) from None
     if not path.exists():
         raise InvalidInput("no such file or folder", where=where)
     if path.is_file() and path.stat().st_size == 0:
@@ -224,8 +224,8 @@ def _check_file(path: Path, encoding: str | None, where: str) -> None:
         missing = [s for s in (".shx", ".dbf") if not path.with_suffix(s).exists()
                    and not path.with_suffix(s.upper()).exists()]
         if missing:
-            raise InvalidInput(f"the Shapefile lacks its {' and '.join(missing)} file",
-                               where=where)
+            raise InvalidInput("the Shapefile lacks its %(missing)s file",
+                               where=where, missing=' and '.join(missing))
 
 
 def read_all(path: str | Path, *, encoding: str | None = None,
@@ -252,8 +252,8 @@ def read_all(path: str | Path, *, encoding: str | None = None,
             try:
                 names = [str(row[0]) for row in pyogrio.list_layers(file)]
             except (pyogrio.errors.DataSourceError, RuntimeError) as exc:
-                raise InvalidInput(f"cannot read as a vector dataset: {_gdal_message(exc)}",
-                                   where=name) from exc
+                raise InvalidInput("cannot read as a vector dataset: %(value)s",
+                                   where=name, value=_gdal_message(exc)) from exc
             _refuse_views(file, names, name)
             for layer in names if len(names) > 1 else [None]:
                 source = _read(file, layer, encoding, (), name, left)

@@ -137,6 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     from scripts import cli_diagnosis
 
     cli_diagnosis.register(sub)
+    from scripts import cli_strategy  # strategy document, application (DOCX/PDF)
+
+    cli_strategy.register(sub)
+    from scripts import cli_strategy_model  # strategy kinds, completeness check
+
+    cli_strategy_model.register(sub)
+    from scripts import cli_surveys  # survey exports: preview, import, list
+
+    cli_surveys.register(sub)
+    from scripts import cli_consultations  # map consultations: open, list, export
+
+    cli_consultations.register(sub)
     r = load.add_parser("reference", help="load boundaries of all levels and the indicators "
                         "from PARTNERSTWA_DATA_DIR, or download GUGiK's PRG without a mirror")
     r.add_argument("--json", action="store_true")

@@ -101,7 +101,7 @@ def cmd_composite(args) -> int:
     weights, directions = _components(args.component)
     report = composite(engine(), args.code, args.name, args.year, weights,
                        directions=directions, method=args.method, groups=args.groups,
-                       missing=args.missing)
+                       missing=args.missing, name_en=args.name_en)
     _print_derived(report, args.json)
     return 0
 
@@ -237,6 +237,7 @@ def register(sub, load) -> None:
     c = isub.add_parser("composite", help="a composite marginalisation-risk index")
     c.add_argument("--code", required=True)
     c.add_argument("--name", required=True)
+    c.add_argument("--name-en", help="the English name (default: --name)")
     c.add_argument("--year", type=int, required=True)
     c.add_argument("--component", action="append", required=True,
                    help="CODE=WEIGHT[:higher-worse|higher-better], repeatable")

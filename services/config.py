@@ -38,6 +38,33 @@ def _int_env(name: str, default: int) -> int:
         raise SystemExit(f"partnerstwa: error: {name}={raw!r} is not a whole number") from exc
 
 
+def _deadlines_env(name: str) -> tuple[tuple[str, str | None], ...]:
+    """``code=YYYY-MM-DD`` (or ``code=none``) pairs, comma-separated, for funding codes of
+    services/planning/vocabularies.py; a bad pair stops with a message naming the setting."""
+    import datetime as dt
+
+    from services.planning.vocabularies import FUNDING_CODES
+
+    raw = os.environ.get(name, "")
+    pairs: list[tuple[str, str | None]] = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        code, sep, day = (s.strip() for s in item.partition("="))
+        problem = None
+        if not sep:
+            problem = "is not code=YYYY-MM-DD"
+        elif code not in FUNDING_CODES:
+            problem = "is not a funding code (" + ", ".join(sorted(FUNDING_CODES)) + ")"
+        elif day.lower() != "none":
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                problem = "has no date YYYY-MM-DD (or none)"
+        if problem:
+            raise SystemExit(f"partnerstwa: error: {name}: {item!r} {problem}")
+        pairs.append((code, None if day.lower() == "none" else day))
+    return tuple(pairs)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -61,6 +88,8 @@ class Settings:
     # Reading an uploaded or imported file: a child process killed past these bounds.
     import_seconds: int = 60
     import_memory_mb: int = 1024
+    # End of eligibility per funding code overriding services/strategy/programmes.py's table.
+    programme_deadlines: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def app_url(self) -> str:
@@ -97,4 +126,5 @@ class Settings:
             proxy_hops=_int_env("PARTNERSTWA_PROXY_HOPS", 0),
             import_seconds=_int_env("PARTNERSTWA_IMPORT_SECONDS", 60),
             import_memory_mb=_int_env("PARTNERSTWA_IMPORT_MEMORY_MB", 1024),
+            programme_deadlines=_deadlines_env("PARTNERSTWA_PROGRAMME_DEADLINES"),
         )

@@ -41,9 +41,9 @@ def get_engine(database_url: str, statement_timeout_ms: int = 30_000) -> Engine:
 def _unavailable(url: str | URL, exc: Exception) -> DatabaseUnavailable:
     url = make_url(str(url))
     return DatabaseUnavailable(
-        f"cannot connect to PostgreSQL at {url.host}:{url.port or 5432} "
-        f"(database {url.database!r}); is the server running? ({type(exc).__name__})"
-    )
+        "cannot connect to PostgreSQL at %(host)s:%(port)s (database %(database)r); is the"
+        " server running? (%(kind)s)", host=url.host, port=url.port or 5432,
+        database=url.database, kind=type(exc).__name__)
 
 
 def ensure_database(database_url: str) -> bool:
@@ -162,8 +162,9 @@ def provision_app_role(database_url: str, app_url: str) -> str:
     app = make_url(normalise_database_url(app_url))
     role = app.username
     if not role or role == owner.username:
-        raise InvalidInput(f"the web app needs a database role of its own, not {owner.username!r}"
-                           " (set PARTNERSTWA_APP_DB_ROLE or PARTNERSTWA_APP_DATABASE_URL)")
+        raise InvalidInput("the web app needs a database role of its own, not %(username)r"
+                           " (set PARTNERSTWA_APP_DB_ROLE or PARTNERSTWA_APP_DATABASE_URL)",
+                           username=owner.username)
     engine = sa.create_engine(owner, poolclass=sa.pool.NullPool)
     try:
         with engine.begin() as conn:  # one transaction: the app never sees half the grants
@@ -208,8 +209,9 @@ def provision_app_role(database_url: str, app_url: str) -> str:
     except ProgrammingError as exc:
         if isinstance(exc.orig, InsufficientPrivilege):
             raise DatabaseUnavailable(
-                f"cannot create or grant the web app's role {role!r}: the owner in DATABASE_URL"
-                f" needs CREATEROLE, or an administrator runs CREATE ROLE {role} LOGIN") from exc
+                "cannot create or grant the web app's role %(role)r: the owner in DATABASE_URL"
+                " needs CREATEROLE, or an administrator runs CREATE ROLE %(role_name)s LOGIN",
+                role=role, role_name=role) from exc
         raise
     finally:
         engine.dispose()
@@ -227,14 +229,17 @@ def check_app_role(app_url: str) -> str:
     except OperationalError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[-1][:200]
         raise DatabaseUnavailable(
-            f"the web app cannot connect as {url.username!r} to {url.host}:{url.port or 5432}"
-            f" (database {url.database!r}): {reason}; run `partnerstwa db init` first, which"
-            " creates the role, or check PARTNERSTWA_APP_DATABASE_URL") from exc
+            "the web app cannot connect as %(username)r to %(host)s:%(value)s"
+            " (database %(database)r): %(reason)s; run `partnerstwa db init` first, which"
+            " creates the role, or check PARTNERSTWA_APP_DATABASE_URL", username=url.username,
+                                  host=url.host, value=url.port or 5432, database=url.database,
+                                  reason=reason) from exc
     finally:
         engine.dispose()
     if superuser:
-        raise InvalidInput(f"the web app's role {url.username!r} is a superuser; give it a role"
-                           " of its own (PARTNERSTWA_APP_DB_ROLE) and run `partnerstwa db init`")
+        raise InvalidInput("the web app's role %(username)r is a superuser; give it a role"
+                           " of its own (PARTNERSTWA_APP_DB_ROLE) and run `partnerstwa db init`",
+                           username=url.username)
     return url.username
 
 
@@ -255,7 +260,7 @@ def database_errors():
     except OperationalError as exc:
         raise DatabaseUnavailable(
             "the database is unavailable or the statement timed out; try again"
-            f" ({type(exc.orig).__name__ if exc.orig else 'OperationalError'})"
+            " (%(value)s)", value=type(exc.orig).__name__ if exc.orig else 'OperationalError'
         ) from exc
     except (DataError, PsycopgDataError) as exc:
         # Values PostgreSQL cannot hold (a NUL byte in text, a number out of range).

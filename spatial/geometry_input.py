@@ -6,6 +6,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from core.errors import Amount, Text
 from spatial.boundaries import POLAND_BOX_2180, POLAND_BOX_LONLAT, outside_box
 
 FAMILIES = {
@@ -22,7 +23,12 @@ MAX_VERTICES = 50_000
 
 
 class GeometryProblem(ValueError):
-    """A geometry that cannot be stored, with the reason in words."""
+    """A geometry that cannot be stored, with the reason in words (``reason``: a ``Text``, so
+    that the web app can show it translated)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason if isinstance(reason, Text) else Text(reason)
+        super().__init__(str(reason))
 
 
 def from_geojson(obj: dict, *, families: tuple[str, ...], crs: str = "EPSG:4326",
@@ -41,24 +47,26 @@ def from_geojson(obj: dict, *, families: tuple[str, ...], crs: str = "EPSG:4326"
         Largest number of vertices accepted (checked before the geometry is built).
     """
     if not isinstance(obj, dict) or "type" not in obj:
-        raise GeometryProblem("the geometry must be a GeoJSON object with a type")
+        raise GeometryProblem(Text("the geometry must be a GeoJSON object with a type"))
     kind = obj.get("type")
     if FAMILIES.get(kind) not in families:
-        raise GeometryProblem(f"geometry type {kind!r} is not accepted here; expected "
-                              + " or ".join(families))
+        raise GeometryProblem(Text("geometry type %(kind)r is not accepted here; expected"
+                                   " %(families)s", kind=kind, families=" or ".join(families)))
     if _count_positions(obj.get("coordinates"), max_vertices) > max_vertices:
         raise GeometryProblem(too_many_vertices(max_vertices))
     try:
         geom = shapely.geometry.shape(obj)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError,
             shapely.errors.GEOSException) as exc:
-        raise GeometryProblem(f"the coordinates do not form a {kind} ({exc})") from None
+        raise GeometryProblem(Text("the coordinates do not form a %(kind)s (%(reason)s)",
+                                   kind=kind, reason=str(exc))) from None
     return to_puwg1992(geom, crs, max_vertices=max_vertices)
 
 
-def too_many_vertices(limit: int) -> str:
-    return (f"the geometry has more than {limit:,} vertices (the limit for drawn and imported"
-            " geometries); simplify it, or make the area of gminas")
+def too_many_vertices(limit: int) -> Text:
+    return Text("the geometry has more than %(limit)s vertices (the limit for drawn and"
+                " imported geometries); simplify it, or make the area of gminas",
+                limit=Amount(limit))
 
 
 def _count_positions(coords, stop: int) -> int:
@@ -85,11 +93,12 @@ def check_many(geoms: np.ndarray, crs: str | CRS, *, max_vertices: int = MAX_VER
     geoms = np.asarray(geoms, dtype=object)
     problems = np.full(len(geoms), None, dtype=object)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    problems[missing] = "the geometry is empty"
+    problems[missing] = Text("the geometry is empty")
     types = shapely.get_type_id(geoms)
     wrong = ~missing & ~np.isin(types, list(TYPE_IDS))
     for i in np.flatnonzero(wrong):
-        problems[i] = f"geometry type {geoms[i].geom_type} cannot be stored here"
+        problems[i] = Text("geometry type %(kind)s cannot be stored here",
+                           kind=geoms[i].geom_type)
     counts = shapely.get_num_coordinates(geoms)
     problems[(problems == None) & (counts > max_vertices)] = too_many_vertices(max_vertices)  # noqa: E711
     usable = problems == None  # noqa: E711
@@ -98,7 +107,7 @@ def check_many(geoms: np.ndarray, crs: str | CRS, *, max_vertices: int = MAX_VER
     owner = np.repeat(np.arange(len(flat)), shapely.get_num_coordinates(flat))
     bad = np.zeros(len(flat), dtype=bool)
     bad[owner[~np.isfinite(coords).all(axis=1)]] = True
-    problems[bad] = "the geometry has non-finite coordinates"
+    problems[bad] = Text("the geometry has non-finite coordinates")
     usable &= ~bad
     source = CRS.from_user_input(crs)
     if source.to_epsg() != 2180 and usable.any():
@@ -113,20 +122,21 @@ def check_many(geoms: np.ndarray, crs: str | CRS, *, max_vertices: int = MAX_VER
     outside = np.zeros(len(flat), dtype=bool)
     outside[usable] = outside_box(projected[usable], POLAND_BOX_2180)
     if outside.any():
-        problems[outside] = "the geometry lies outside Poland"
+        problems[outside] = Text("the geometry lies outside Poland")
         if source.is_geographic:
             b = shapely.bounds(flat[outside])
             lon0, lat0, lon1, lat1 = POLAND_BOX_LONLAT
             swapped = ((b[:, 0] >= lat0) & (b[:, 2] <= lat1) & (b[:, 1] >= lon0)
                        & (b[:, 3] <= lon1))
-            problems[np.flatnonzero(outside)[swapped]] = (
+            problems[np.flatnonzero(outside)[swapped]] = Text(
                 "the geometry lies outside Poland (the axes look swapped: GeoJSON wants"
                 " longitude first)")
     usable &= ~outside
     invalid = np.zeros(len(flat), dtype=bool)
     invalid[usable] = ~shapely.is_valid(projected[usable])
     for i in np.flatnonzero(invalid):
-        problems[i] = f"the geometry is not valid: {shapely.is_valid_reason(projected[i])}"
+        problems[i] = Text("the geometry is not valid: %(reason)s",
+                           reason=shapely.is_valid_reason(projected[i]))
     return projected, problems
 
 

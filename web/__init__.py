@@ -71,13 +71,23 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(files_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(maps_bp)
+    from web.consultations import bp as consultations_bp
+    from web.national import bp as national_bp
     from web.ogc import bp as ogc_bp
     from web.packages import bp as packages_bp
+    from web.public_consultation import bp as public_consultation_bp
+    from web.strategy import bp as strategy_bp
+    from web.strategy_documents import bp as strategy_documents_bp
+    from web.survey_results import bp as survey_results_bp
+    from web.surveys import bp as surveys_bp
     from web.tiles import bp as tiles_bp
 
-    app.register_blueprint(ogc_bp)
-    app.register_blueprint(tiles_bp)
-    app.register_blueprint(packages_bp)
+    for blueprint in (ogc_bp, tiles_bp, packages_bp,
+                      national_bp,  # the ministry's table of all partnerships
+                      consultations_bp, public_consultation_bp,  # map consultations, /k/<slug>
+                      strategy_bp, strategy_documents_bp,  # strategy, project package, documents
+                      surveys_bp, survey_results_bp):  # survey imports and their estimates
+        app.register_blueprint(blueprint)
     return app
 
 

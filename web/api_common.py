@@ -15,7 +15,7 @@ import re
 
 from flask import g, request
 
-from core.errors import BadRequest
+from core.errors import N_, Amount, BadRequest, Text
 
 MAX_DEPTH = 32  # a GeoJSON MultiPolygon inside a body is 6 levels deep
 OPENAPI_URI = "urn:partnerstwa:openapi"
@@ -26,13 +26,13 @@ class _NotJson(ValueError):
 
 
 def _constant(name: str):
-    raise _NotJson(f"{name} is not a JSON number")
+    raise _NotJson(Text("%(name)s is not a JSON number", name=name))
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _NotJson(f"the number {text[:40]} is too large")
+        raise _NotJson(Text("the number %(text)s is too large", text=text[:40]))
     return value
 
 
@@ -48,12 +48,16 @@ def strict_json(raw: str | bytes, what: str) -> object:
     try:
         data = json.loads(raw, parse_constant=_constant, parse_float=_finite)
     except _NotJson as exc:
-        raise BadRequest(f"{what} is not valid JSON: {exc}") from None
+        # Both parts are Text, so the whole message is shown in the reader's language.
+        raise BadRequest("%(what)s is not valid JSON: %(exc)s", what=Text(what),
+                         exc=exc.args[0]) from None
     except RecursionError:
-        raise BadRequest(f"{what} is nested deeper than {MAX_DEPTH} levels") from None
+        raise BadRequest("%(what)s is nested deeper than %(max_depth)s levels", what=what,
+                         max_depth=MAX_DEPTH) from None
     except ValueError:  # syntax, encoding, integers of more than 4,300 digits
-        raise BadRequest(f"{what} is not a JSON object" if what == "the body"
-                         else f"{what} is not valid JSON") from None
+        if what == "the body":
+            raise BadRequest("the body is not a JSON object") from None
+        raise BadRequest("%(what)s is not valid JSON", what=what) from None
     _check_tree(data, what)
     return data
 
@@ -66,7 +70,8 @@ def _check_tree(data: object, what: str = "the body") -> None:
     while stack:
         node, depth, path = stack.pop()
         if depth > MAX_DEPTH:
-            raise BadRequest(f"{what} is nested deeper than {MAX_DEPTH} levels")
+            raise BadRequest("%(what)s is nested deeper than %(max_depth)s levels", what=what,
+                             max_depth=MAX_DEPTH)
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
             where = f"{path}.{key}" if path else str(key)
@@ -80,12 +85,14 @@ def _check_tree(data: object, what: str = "the body") -> None:
 
 def _text(value: str, where: str) -> None:
     if "\x00" in value:
-        raise BadRequest(f"{where[:80]} holds a NUL character", details={"field": where[:80]})
+        raise BadRequest("%(value)s holds a NUL character", details={"field": where[:80]},
+                         value=where[:80])
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise BadRequest(f"{where[:80]} holds an unpaired surrogate (\\ud800-\\udfff), which"
-                         " is not a character", details={"field": where[:80]}) from None
+        raise BadRequest("%(value)s holds an unpaired surrogate (\\ud800-\\udfff), which"
+                         " is not a character", details={"field": where[:80]},
+                         value=where[:80]) from None
 
 
 def json_body() -> dict:
@@ -112,9 +119,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw) if raw else default
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number, got {raw!r}") from None
+        raise BadRequest("%(name)s must be a whole number, got %(raw)r", name=name,
+                         raw=raw) from None
     if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}")
+        raise BadRequest("%(name)s must be between %(low)s and %(high)s", name=name, low=low,
+                         high=high)
     return value
 
 
@@ -170,14 +179,15 @@ def validate_request_body() -> None:
 
     error = best_match(validator.iter_errors(data))
     if error is not None:
-        message, details = describe(error)
-        raise BadRequest(message, details=details)
+        template, params, details = describe(error)
+        raise BadRequest(template, details=details, field=details.get("field"), **params)
     g.json_body = data
 
 
-TYPES = {"integer": "a whole number", "string": "text", "array": "a list",
-         "object": "an object", "number": "a number", "boolean": "true or false",
-         "null": "null"}
+# Kinds of JSON value in words; a "must be …" message joins them with " or ".
+TYPES = {"integer": N_("a whole number"), "string": N_("text"), "array": N_("a list"),
+         "object": N_("an object"), "number": N_("a number"), "boolean": N_("true or false"),
+         "null": N_("null")}
 
 
 def _short(value) -> str:
@@ -186,47 +196,69 @@ def _short(value) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
-def describe(error) -> tuple[str, dict]:
+def _amount(value):
+    # Whole limits with thousands separators; a fractional bound as it is.
+    return Amount(value) if isinstance(value, int) or float(value).is_integer() else value
+
+
+def describe(error) -> tuple[str, dict, dict]:
     """A message for a schema error that names the field and the rule, never echoing a long
-    value back."""
+    value back: its English template, the template's parameters and the problem's details."""
     field = ".".join(str(p) for p in error.absolute_path)
-    name = field or "the body"
+    name = field or Text("the body")
     rule, limit, value = error.validator, error.validator_value, error.instance
     details = {"field": field} if field else {}
     if rule == "maxLength":
-        return (f"{name} is longer than {limit:,} characters ({len(value):,} given)",
+        return (N_("%(name)s is longer than %(limit)s characters (%(count)s given)"),
+                {"name": name, "limit": Amount(limit), "count": Amount(len(value))},
                 {**details, "limit": limit})
     if rule == "minLength":
-        return f"{name} must not be empty", details
+        return N_("%(name)s must not be empty"), {"name": name}, details
     if rule == "maxItems":
-        return (f"{name} holds more than {limit:,} items ({len(value):,} given)",
+        return (N_("%(name)s holds more than %(limit)s items (%(count)s given)"),
+                {"name": name, "limit": Amount(limit), "count": Amount(len(value))},
                 {**details, "limit": limit})
     if rule == "minItems":
-        return f"{name} must hold at least {limit} item(s)", details
+        return (N_("%(name)s must hold at least %(limit)s item(s)"), {"name": name, "limit": limit},
+                details)
     if rule == "type":
         kinds = [limit] if isinstance(limit, str) else limit
-        return (f"{name} must be " + " or ".join(TYPES.get(k, k) for k in kinds)
-                + f", got {_short(value)}", details)
+        if len(kinds) == 1:
+            return (N_("%(name)s must be %(kind)s, got %(value)s"),
+                    {"name": name, "kind": Text(TYPES.get(kinds[0], kinds[0])),
+                     "value": _short(value)}, details)
+        return (N_("%(name)s must be %(kind)s or %(other)s, got %(value)s"),
+                {"name": name, "kind": Text(TYPES.get(kinds[0], kinds[0])),
+                 "other": Text(TYPES.get(kinds[1], kinds[1])), "value": _short(value)},
+                details)
     if rule in ("enum", "const"):
         allowed = limit if rule == "enum" else [limit]
-        return (f"{name} must be one of {', '.join(map(str, allowed))}, got {_short(value)}",
+        return (N_("%(name)s must be one of %(allowed)s, got %(value)s"),
+                {"name": name, "allowed": ", ".join(map(str, allowed)), "value": _short(value)},
                 details)
     if rule in ("minimum", "exclusiveMinimum"):
-        return f"{name} must be at least {limit}, got {_short(value)}", details
+        return (N_("%(name)s must be at least %(limit)s, got %(value)s"),
+                {"name": name, "limit": limit, "value": _short(value)}, details)
     if rule in ("maximum", "exclusiveMaximum"):
-        return f"{name} must be at most {limit:,}, got {_short(value)}", details
+        return (N_("%(name)s must be at most %(limit)s, got %(value)s"),
+                {"name": name, "limit": _amount(limit), "value": _short(value)}, details)
     if rule == "required":
         missing = next(r for r in limit if r not in value)
         where = f"{field}.{missing}" if field else missing
-        hint = " (field 'version' or header If-Match)" if missing == "version" else ""
-        return f"{where} is required{hint}", {"field": where}
+        if missing == "version":
+            return (N_("%(name)s is required (field 'version' or header If-Match)"),
+                    {"name": where}, {"field": where})
+        return N_("%(name)s is required"), {"name": where}, {"field": where}
     if rule == "additionalProperties":
         known = set(error.schema.get("properties", {}))
         extra = sorted(str(k)[:40] for k in value if k not in known)
-        return (f"unknown field {', '.join(extra[:5])} in {name}; fields: "
-                f"{', '.join(sorted(known))}", {**details, "unknown": extra[:5]})
+        return (N_("unknown field %(unknown)s in %(name)s; fields: %(fields)s"),
+                {"unknown": ", ".join(extra[:5]), "name": name,
+                 "fields": ", ".join(sorted(known))}, {**details, "unknown": extra[:5]})
     if rule == "format":
-        return f"{name} must be a {limit} (YYYY-MM-DD), got {_short(value)}", details
+        return (N_("%(name)s must be a %(format)s (YYYY-MM-DD), got %(value)s"),
+                {"name": name, "format": limit, "value": _short(value)}, details)
     if rule == "pattern":
-        return f"{name} {_short(value)} does not match {limit}", details
-    return f"{name}: {error.message[:200]}", details
+        return (N_("%(name)s %(value)s does not match %(pattern)s"),
+                {"name": name, "value": _short(value), "pattern": limit}, details)
+    return N_("%(name)s: %(reason)s"), {"name": name, "reason": error.message[:200]}, details

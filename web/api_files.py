@@ -16,6 +16,7 @@ from services.planning.exports import export
 from services.planning.project_import import import_projects, parse_value_maps
 from web import get_engine_for
 from web.api_common import author, strict_json
+from web.i18n import localised
 
 bp = Blueprint("api_files", __name__, url_prefix="/api/v1")
 
@@ -34,7 +35,8 @@ def kinds_for_templates() -> dict:
 def download(what: str):
     fmt = request.args.get("format", "shp")
     if fmt not in EXPORT_FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise BadRequest("format must be one of %(export_formats)s",
+                         export_formats=', '.join(EXPORT_FORMATS))
     kind = EXPORT_FORMATS[fmt]
     scope = request.args.get("partnership") or request.args.get("voivodeship") or "all"
     name = secure_filename(f"{what}_{scope}{kind.suffix}") or f"export{kind.suffix}"
@@ -62,7 +64,8 @@ def import_upload(pid: str):
         raise BadRequest("send the file as multipart form field 'file'")
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise BadRequest(f"upload a Shapefile .zip, a GeoPackage or GeoJSON, not {suffix or '?'}")
+        raise BadRequest("upload a Shapefile .zip, a GeoPackage or GeoJSON, not %(value)s",
+                         value=suffix or '?')
     mapping = strict_json(request.form.get("mapping") or "{}", "mapping")
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
         raise BadRequest("mapping must be a JSON object {attribute: field}")
@@ -80,4 +83,4 @@ def import_upload(pid: str):
                                  crs=request.form.get("crs") or None, preview=preview,
                                  author=author(), actor=g.principal)
     result["source"] = upload.filename
-    return jsonify(result), (200 if preview else 201)
+    return jsonify(localised(result)), (200 if preview else 201)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext
 
 from core.errors import BadRequest
 from services.analysis import comparison
@@ -17,9 +18,9 @@ bp = Blueprint("api_partnerships", __name__, url_prefix="/api/v1")
 def fields_for_templates() -> dict:
     """The kinds of functional area and the text limits the workspace's forms read (one table
     each, services/planning/fields.py)."""
-    from services.planning.fields import AREA_KINDS, TEXT_LIMITS
+    from services.planning.fields import AREA_KINDS, COST_LIMITS, TEXT_LIMITS
 
-    return {"area_kinds": AREA_KINDS, "text_limits": TEXT_LIMITS}
+    return {"area_kinds": AREA_KINDS, "text_limits": TEXT_LIMITS, "cost_limits": COST_LIMITS}
 
 
 def _engine():
@@ -140,6 +141,13 @@ def update_project(project_id: int):
                                               actor=g.principal))
 
 
+@bp.delete("/projects/<int:project_id>")
+def delete_project(project_id: int):
+    projects.delete_project(_engine(), project_id, with_version({}).get("version")
+                            or request.args.get("version"), actor=g.principal)
+    return "", 204
+
+
 @bp.get("/projects/<int:project_id>/versions")
 def project_versions(project_id: int):
     return jsonify(projects.project_history(_engine(), project_id, actor=g.principal))
@@ -156,11 +164,15 @@ def restore_project(project_id: int):
 def compare(voivodeship: str):
     fmt = request.args.get("format", "json")
     if fmt not in comparison.COMPARISON_FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(comparison.COMPARISON_FORMATS)},"
-                         f" got {fmt[:20]!r}")
+        raise BadRequest("format must be one of %(comparison_formats)s,"
+                         " got %(fmt)r",
+                         comparison_formats=', '.join(comparison.COMPARISON_FORMATS), fmt=fmt[:20])
     result = comparison.compare(_engine(), voivodeship, actor=g.principal)
     if comparison.COMPARISON_FORMATS[fmt].write is None:
-        return jsonify(result)
+        # The data call the country "Polska"; the page's language names it.
+        return jsonify({**result, "units": [
+            {**u, "name": gettext("Poland")} if u.get("kind") == "country" else u
+            for u in result["units"]]})
     content, filename = comparison.comparison_file(result, fmt, getattr(g, "lang", "pl"))
     return current_app.response_class(
         content, mimetype=comparison.COMPARISON_FORMATS[fmt].mimetype,

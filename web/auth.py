@@ -22,7 +22,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.errors import PartnerstwaError
@@ -112,7 +112,9 @@ def init_app(app: Flask) -> None:
             session.clear()
         # Cookies ride along with forged cross-site requests: a signed-in session must prove
         # the request came from our page. Without a session there is nothing to abuse.
-        if (request.method in UNSAFE and request.endpoint != "auth.login"
+        # The public consultation's submissions (no session needed) check their Origin.
+        if (request.method in UNSAFE
+                and request.endpoint not in ("auth.login", "public_consultation.submissions")
                 and g.principal.authenticated):
             sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
@@ -139,7 +141,8 @@ def login():
                                      request.form.get("password", ""),
                                      request.remote_addr or "?", device=_known_device(email))
     except (Unauthenticated, sessions.TooManyAttempts) as exc:
-        return render_template("login.html", next=target, error=exc.message), exc.status
+        return render_template("login.html", next=target,
+                               error=exc.render(gettext)), exc.status
     if isinstance(session.get("sid"), str):  # signing in again ends the session it replaces
         sessions.end_session(get_engine_for(current_app), session["sid"])
     session.clear()  # a new session on sign-in: no fixation

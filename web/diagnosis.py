@@ -52,7 +52,8 @@ def api(pid: str):
     if fmt not in API_FORMATS:
         from core.errors import BadRequest
 
-        raise BadRequest(f"format must be one of {', '.join(API_FORMATS)}, not {fmt!r}")
+        raise BadRequest("format must be one of %(api_formats)s, not %(fmt)r",
+                         api_formats=', '.join(API_FORMATS), fmt=fmt)
     engine = get_engine_for(current_app)
     if fmt == "json":
         lang = _lang(api=True)

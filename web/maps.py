@@ -13,6 +13,7 @@ from services.analysis import mapdata
 from spatial.display import band_for_zoom
 from web import get_engine_for
 from web.api_common import int_arg
+from web.i18n import indicator_words
 from web.limits import slow_work
 
 bp = Blueprint("maps", __name__, url_prefix="/api/v1")
@@ -73,10 +74,10 @@ def partnership_outlines():
 @bp.get("/indicators/<code>/map")
 def indicator_map(code: str):
     year = request.args.get("year")
-    return jsonify(mapdata.indicator_map(
+    return jsonify(indicator_words(mapdata.indicator_map(
         get_engine_for(current_app), code, year=int_arg("year", 0, 1950, 2100) if year else None,
         method=request.args.get("method", "quantiles"), k=int_arg("k", 5, 2, 9),
-        voivodeship=request.args.get("voivodeship") or None, guard=slow_work))
+        voivodeship=request.args.get("voivodeship") or None, guard=slow_work)))
 
 
 @bp.get("/units/gmina/<teryt>/card")

@@ -26,6 +26,7 @@ from services.ogc.params import (
     parse_int,
 )
 from web import get_engine_for
+from web.errors import message_of, title_for
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -64,11 +65,14 @@ def ogc_exception(exc: PartnerstwaError):
     if exc.status == 401:
         headers["WWW-Authenticate"] = ('Bearer realm="partnerstwa", Basic realm="partnerstwa:'
                                        ' user token, password your API token"')
+    # ``description`` stays English for OGC clients' logs; ``title`` and ``detail`` are in the
+    # user's language, like every other answer of the app.
+    detail = message_of(exc)
     if _wants_html(strict=True):
-        return render_template("error.html", status=exc.status, title=exc.code,
-                               detail=exc.message), exc.status, headers
+        return render_template("error.html", status=exc.status, title=title_for(exc.code),
+                               detail=detail), exc.status, headers
     body = {"code": exc.code, "description": exc.message, "type": f"about:blank#{exc.code}",
-            "title": exc.code.replace("_", " "), "status": exc.status, "detail": exc.message,
+            "title": title_for(exc.code), "status": exc.status, "detail": detail,
             "instance": request.path}
     return current_app.response_class(json.dumps(body, ensure_ascii=False), status=exc.status,
                                       mimetype=JSON, headers=headers)
@@ -81,7 +85,7 @@ def _wants_html(strict: bool = False) -> bool:
             return True
         if f in ("json", "geojson") or strict:
             return False
-        raise OgcInvalidParameter(f"f must be json or html, got {f[:20]!r}")
+        raise OgcInvalidParameter("f must be json or html, got %(f)r", f=f[:20])
     best = request.accept_mimetypes.best_match([GEOJSON, JSON, HTML])
     return best == HTML and request.accept_mimetypes[HTML] > request.accept_mimetypes[JSON]
 
@@ -89,7 +93,7 @@ def _wants_html(strict: bool = False) -> bool:
 def _check_params(allowed: set, extra: tuple = ()) -> None:
     unknown = sorted(set(request.args) - allowed - set(extra))
     if unknown:
-        raise OgcInvalidParameter(f"unknown parameter {unknown[0][:40]!r}")
+        raise OgcInvalidParameter("unknown parameter %(unknown)r", unknown=unknown[0][:40])
 
 
 def _url(endpoint: str, **values) -> str:

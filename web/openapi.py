@@ -11,8 +11,17 @@ from services.diagnosis.formats import API_FORMATS as DIAGNOSIS_API_FORMATS
 from services.diagnosis.formats import FORMATS as DIAGNOSIS_FORMATS
 from services.diagnosis.texts import LANGS
 from services.planning.export_formats import EXPORT_FORMATS, EXPORTABLE
-from services.planning.fields import AREA_KINDS, LIST_LIMITS, MAX_VERSION, TEXT_LIMITS
+from services.planning.fields import AREA_KINDS, COST_LIMITS, LIST_LIMITS, MAX_VERSION, TEXT_LIMITS
+from services.planning.national import NATIONAL_FORMATS
 from services.planning.vocabularies import FUNDING_CODES
+from services.reference.units import SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX
+from web import (
+    consultations_openapi,  # the map consultations' paths, parameters, bodies
+    strategy_documents_openapi,  # strategy documents, model picture, reach
+    strategy_openapi,  # the strategy's paths, parameters, bodies (issue 13)
+    survey_results_openapi,  # survey estimates, map and files (issue 12)
+    surveys_openapi,  # survey imports: upload, preview, list, read, delete
+)
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -123,7 +132,8 @@ def body_schemas() -> dict:
         "title": _text("project.title", required=True),
         "description": _text("project.description"), "theme": _text("project.theme"),
         "geometry": geometry, "crs": crs,
-        "cost_pln": {"type": ["number", "string", "null"], "minimum": 0, "maxLength": 40},
+        "cost_pln": {"type": ["number", "string", "null"], "minimum": 0,
+                     "maximum": COST_LIMITS["max"], "maxLength": 40},
         "funding_source": ref("FundingSource"),
         "start_date": {"type": ["string", "null"], "format": "date"},
         "end_date": {"type": ["string", "null"], "format": "date"},
@@ -156,6 +166,8 @@ def body_schemas() -> dict:
             "object_id": {"type": ["string", "integer"], "maxLength": 20, "minimum": 0}},
             ("body",)),
         "Restore": _closed({"restore": version, "version": version}, ("restore", "version")),
+        **consultations_openapi.body_schemas(),
+        **strategy_openapi.body_schemas(),
     }
 
 
@@ -188,6 +200,21 @@ def document() -> dict:
                 params=_params("level", "zoom", "voivodeship"), content="application/geo+json")},
             "/api/v1/units/gmina/{teryt}/card": {"get": _op(
                 "A gmina with its indicators over time", params=_params("teryt"))},
+            "/api/v1/units/search": {"get": _op(
+                "Gminas and powiats by name (diacritics optional) or TERYT, best first",
+                params=_params("q", "search_limit"), errors=("400",))},
+            "/api/v1/national": {"get": {
+                "summary": "All partnerships the caller may read, with members, population,"
+                           " areas and projects",
+                "parameters": _params("voivodeship", "national_format", "lang"),
+                "responses": {
+                    "200": {"description": "JSON, or a file: CSV for Polish Excel (;,"
+                                           " decimal commas, BOM) or XLSX", "content": {
+                        f.mimetype.split(";")[0]: {"schema": {"type": "object"}
+                                                   if f.write is None else
+                                                   {"type": "string", "format": "binary"}}
+                        for f in NATIONAL_FORMATS.values()}},
+                    "400": PROBLEM, "401": PROBLEM, "403": PROBLEM}}},
             "/api/v1/partnerships.geojson": {"get": _op(
                 "Partnership outlines (GeoJSON, EPSG:4326)", params=_params("voivodeship"),
                 content="application/geo+json", errors=("400",))},
@@ -197,6 +224,10 @@ def document() -> dict:
             "/api/v1/analysis/runs/{run_id}": {"get": _op(
                 "One run with its results keyed by TERYT (global Moran's I and its inference"
                 " in summary.moran)", params=_params("run_id"), schema=ref("AnalysisRun"))},
+            "/api/v1/analysis/runs/{run_id}/scatter": {"get": _op(
+                "Moran scatterplot of a LISA run: standardised value and spatial lag per gmina"
+                " (the run's own weights), slope = Moran's I", params=_params("run_id"),
+                errors=("400", "404", "422", "429", "503"))},
             "/api/v1/partnerships": {"get": _op(
                 "Partnerships", params=_params("voivodeship", "limit", "offset"),
                 schema={"type": "array", "items": ref("PartnershipSummary")})},
@@ -246,7 +277,10 @@ def document() -> dict:
                 "get": _op("A project", params=_params("project_id")),
                 "put": _op("Change a project (version required; 409 when stale)",
                            params=_params("project_id"), body="ProjectChange",
-                           errors=("400", "404", "409", "422"))},
+                           errors=("400", "404", "409", "422")),
+                "delete": _op("Delete a project (version required; 409 when stale)",
+                              params=_params("project_id", "version"), ok="204",
+                              errors=("400", "404", "409"))},
             "/api/v1/projects/{project_id}/versions": {"get": _op(
                 "History of a project", params=_params("project_id"))},
             "/api/v1/projects/{project_id}/restore": {"post": _op(
@@ -289,6 +323,11 @@ def document() -> dict:
                                                                  "format": "binary"}}
                            for f in DIAGNOSIS_FORMATS.values()}}},
                     "400": PROBLEM, "401": PROBLEM, "404": PROBLEM}}},
+            **consultations_openapi.paths(),
+            **strategy_openapi.paths(),
+            **survey_results_openapi.paths(),
+            **surveys_openapi.paths(),
+            **strategy_documents_openapi.paths(),
             "/api/v1/comparison/{voivodeship_code}": {"get": {
                 "summary": "Partnerships of a voivodeship side by side with the voivodeship"
                            " and Poland",
@@ -353,6 +392,13 @@ def document() -> dict:
                 "version": {"name": "version", "in": "query", "schema": version},
                 "partnership": {"name": "partnership", "in": "query",
                                 "schema": {"type": "string"}},
+                "q": {"name": "q", "in": "query", "required": True,
+                      "schema": {"type": "string", "minLength": 1,
+                                 "maxLength": SEARCH_QUERY_MAX}},
+                "search_limit": {"name": "limit", "in": "query", "schema": {
+                    "type": "integer", "minimum": 1, "maximum": SEARCH_LIMIT_MAX}},
+                "national_format": {"name": "format", "in": "query", "schema": {
+                    "type": "string", "enum": list(NATIONAL_FORMATS)}},
                 "funding_source": {"name": "funding_source", "in": "query",
                                    "schema": ref("FundingSource")},
                 "what": {"name": "what", "in": "path", "required": True,
@@ -364,6 +410,10 @@ def document() -> dict:
                     "type": "string", "enum": list(DIAGNOSIS_API_FORMATS)}},
                 "lang": {"name": "lang", "in": "query",
                          "schema": {"type": "string", "enum": list(LANGS)}},
+                **consultations_openapi.PARAMETERS,
+                **strategy_openapi.PARAMETERS,
+                **survey_results_openapi.PARAMETERS,
+                **surveys_openapi.PARAMETERS,
                 "comparison_format": {"name": "format", "in": "query",
                                       "schema": {"type": "string",
                                                  "enum": list(COMPARISON_FORMATS)}},
@@ -376,6 +426,10 @@ def document() -> dict:
                                            "status": {"type": "integer"},
                                            "detail": {"type": "string"},
                                            "code": {"type": "string"},
+                                           # the input the problem concerns (a body field
+                                           # or a parameter); detail and title are in the
+                                           # user's language (?lang=en), code is stable
+                                           "field": {"type": "string"},
                                            "instance": {"type": "string"}}},
                 "FundingSource": {"type": "string", "enum": list(FUNDING_CODES)},
                 "PartnershipSummary": {"type": "object", "properties": {

@@ -25,7 +25,7 @@ MVT = "application/vnd.mapbox-vector-tile"
 def _indicator(tl: svc.TileLayer) -> tuple[str | None, int | None]:
     unknown = set(request.args) - {"indicator", "year", "lang"}
     if unknown:
-        raise OgcInvalidParameter(f"unknown parameter {sorted(unknown)[0][:40]!r}")
+        raise OgcInvalidParameter("unknown parameter %(unknown)r", unknown=sorted(unknown)[0][:40])
     code = request.args.get("indicator") or None
     year = parse_int(request.args.get("year"), "year", 0, 1950, 2100) or None
     if code is None and year is not None:

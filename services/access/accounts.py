@@ -39,7 +39,7 @@ def _user(conn, email: str) -> dict:
     row = conn.execute(sa.text("SELECT * FROM app_user WHERE email = lower(:e)"),
                        {"e": email}).mappings().first()
     if row is None:
-        raise NotFound(f"no user {email!r}")
+        raise NotFound("no user %(email)r", email=email)
     return dict(row)
 
 
@@ -54,17 +54,19 @@ def add_user(engine: sa.Engine, email: str, password: str, role: str, *, name: s
              voivodeship: str | None = None, actor: Principal = SYSTEM) -> dict:
     require_role(actor, "admin")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", email or ""):
-        raise BadRequest(f"{email!r} is not an e-mail address")
+        raise BadRequest("%(email)r is not an e-mail address", email=email)
     if role not in ROLES:
-        raise BadRequest(f"role must be one of {', '.join(ROLES)}")
+        raise BadRequest("role must be one of %(roles)s", roles=', '.join(ROLES))
     if len(password) < MIN_PASSWORD:
-        raise BadRequest(f"the password needs at least {MIN_PASSWORD} characters")
+        raise BadRequest("the password needs at least %(min_password)s characters",
+                         min_password=MIN_PASSWORD)
     if ROLE_BY_NAME[role].needs_voivodeship and not voivodeship:
-        raise BadRequest(f"a {ROLE_BY_NAME[role].label_en} account needs --voivodeship TT")
+        raise BadRequest("a %(label_en)s account needs --voivodeship TT",
+                         label_en=ROLE_BY_NAME[role].label_en)
     with database_errors(), engine.begin() as conn:
         if conn.execute(sa.text("SELECT 1 FROM app_user WHERE email = lower(:e)"),
                         {"e": email}).first():
-            raise InvalidInput(f"user {email!r} exists already")
+            raise InvalidInput("user %(email)r exists already", email=email)
         user_id = conn.execute(sa.text(
             "INSERT INTO app_user (email, name, password_hash, role, voivodeship)"
             " VALUES (lower(:e), :n, :h, :r, :v) RETURNING id"),
@@ -79,7 +81,7 @@ def set_role(engine: sa.Engine, email: str, role: str, *, voivodeship: str | Non
              actor: Principal = SYSTEM) -> None:
     require_role(actor, "admin")
     if role not in ROLES:
-        raise BadRequest(f"role must be one of {', '.join(ROLES)}")
+        raise BadRequest("role must be one of %(roles)s", roles=', '.join(ROLES))
     with database_errors(), engine.begin() as conn:
         user = _user(conn, email)
         conn.execute(sa.text("UPDATE app_user SET role = :r, voivodeship = :v WHERE id = :id"),
@@ -96,7 +98,7 @@ def assign(engine: sa.Engine, email: str, partnership_id: str, *, remove: bool =
         user = _user(conn, email)
         if not conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :p"),
                             {"p": partnership_id}).first():
-            raise NotFound(f"no partnership {partnership_id!r}")
+            raise NotFound("no partnership %(partnership_id)r", partnership_id=partnership_id)
         if remove:
             conn.execute(sa.text("DELETE FROM user_partnership WHERE user_id = :u AND"
                                  " partnership_id = :p"), {"u": user["id"], "p": partnership_id})

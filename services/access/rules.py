@@ -103,14 +103,15 @@ def require_read(conn, actor: Principal, partnership_id: str) -> None:
     found = conn.execute(sa.text(f"SELECT 1 FROM partnership WHERE id = :pid AND {condition}"),
                          {"pid": partnership_id, **params}).first()
     if not found:
-        raise NotFound(f"no partnership {partnership_id!r}")
+        raise NotFound("no partnership %(partnership_id)r", partnership_id=partnership_id)
 
 
 def require_write(conn, actor: Principal, partnership_id: str) -> None:
     """Changing a partnership's areas and projects: its experts only (and the command line)."""
     require_read(conn, actor, partnership_id)
     if not can_write(actor, partnership_id):
-        raise Forbidden(f"you may read partnership {partnership_id} but not change it")
+        raise Forbidden("you may read partnership %(partnership_id)s but not change it",
+                        partnership_id=partnership_id)
 
 
 def can_write(actor: Principal, partnership_id: str) -> bool:
@@ -130,7 +131,8 @@ def require_partnership_change(conn, actor: Principal, partnership_id: str) -> N
     if actor.role in ("system", "admin"):
         return
     if actor.role != "expert" or partnership_id not in actor.partnerships:
-        raise Forbidden(f"you may read partnership {partnership_id} but not change it")
+        raise Forbidden("you may read partnership %(partnership_id)s but not change it",
+                        partnership_id=partnership_id)
 
 
 def require_membership_change(conn, actor: Principal, partnership_id: str,
@@ -144,8 +146,9 @@ def require_membership_change(conn, actor: Principal, partnership_id: str,
     if actor.role == "marshal_office" and actor.voivodeship:
         outside = sorted(c for c in changed if not c.startswith(actor.voivodeship))
         if outside:
-            raise Forbidden(f"your office changes members in voivodeship {actor.voivodeship}"
-                            f" only, not {', '.join(outside)}")
+            raise Forbidden("your office changes members in voivodeship %(voivodeship)s"
+                            " only, not %(outside)s", voivodeship=actor.voivodeship,
+                            outside=', '.join(outside))
         return
     raise Forbidden("members of a partnership are changed by administrators and the marshal"
                     " office of the voivodeship")
@@ -154,13 +157,14 @@ def require_membership_change(conn, actor: Principal, partnership_id: str,
 def require_role(actor: Principal, *roles: str) -> None:
     require_login(actor)
     if actor.role not in (*roles, "system"):
-        raise Forbidden("this needs the role " + " or ".join(roles))
+        raise Forbidden("this needs the role %(roles)s", roles=" or ".join(roles))
 
 
 def readable_voivodeship(actor: Principal, voivodeship: str) -> None:
     require_login(actor)
     if actor.role == "marshal_office" and actor.voivodeship != voivodeship:
-        raise Forbidden(f"your office sees voivodeship {actor.voivodeship}, not {voivodeship}")
+        raise Forbidden("your office sees voivodeship %(voivodeship)s, not %(voivodeship2)s",
+                        voivodeship=actor.voivodeship, voivodeship2=voivodeship)
 
 
 def audit(conn, actor: Principal, action: str, kind: str, object_id, before=None,

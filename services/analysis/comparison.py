@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.errors import BadRequest, NotFound
 from layers.catalogue import VOIVODESHIP_CODES
+from layers.indicator_catalogue import KNOWN, unit_label
 from services.access.rules import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.analysis.comparison_files import COMPARISON_FORMATS, comparison_csv, comparison_file
 from services.cache import WORKING_DATA, cached, data_version
@@ -57,7 +58,8 @@ def compare(engine: sa.Engine, voivodeship: str, *, indicators: list[str] | None
             run_id: int | None = None, actor: Principal = SYSTEM) -> dict:
     """Each partnership of the voivodeship, then the voivodeship and Poland."""
     if voivodeship not in VOIVODESHIP_CODES:
-        raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+        raise BadRequest("voivodeship must be a 2-digit TERYT code, got %(voivodeship)r",
+                         voivodeship=voivodeship)
     readable_voivodeship(actor, voivodeship)
     _, scope = readable_filter(actor, "p.id")
     key = ("compare", voivodeship, tuple(indicators or ()), run_id,
@@ -75,7 +77,7 @@ def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
         name = conn.execute(sa.text("SELECT name FROM voivodeship WHERE teryt = :v"),
                             {"v": voivodeship}).scalar_one_or_none()
         if name is None:
-            raise NotFound(f"no voivodeship {voivodeship}")
+            raise NotFound("no voivodeship %(voivodeship)s", voivodeship=voivodeship)
         people, people_year = population_by_gmina(conn, None)
         latest = _latest(conn, codes)
         gminas = pd.DataFrame(conn.execute(sa.text(
@@ -104,6 +106,9 @@ def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
         catalogue = {r["code"]: dict(r) for r in conn.execute(sa.text(
             "SELECT code, name_pl, name_en, unit, direction FROM indicator"
             " WHERE code = ANY(:codes)"), {"codes": codes}).mappings()}
+        for meta in catalogue.values():  # units as the catalogue writes them, in both languages
+            meta["unit"] = KNOWN[meta["code"]].unit if meta["code"] in KNOWN else meta["unit"]
+            meta["unit_en"] = unit_label(meta["unit"], "en")
         official = {}
         for ind, (year, part) in latest.items():
             for level, code in (("voivodeship", voivodeship), ("country", "PL")):
@@ -165,6 +170,7 @@ def profile(latest, units: list[dict], catalogue: dict, codes: list[str]) -> lis
                          "value": item["value"], "z": z, "assessment": _assessment(z, direction)})
         out.append({"code": code, "year": year, "name_pl": meta.get("name_pl", code),
                     "name_en": meta.get("name_en", code), "unit": meta.get("unit", ""),
+                    "unit_en": meta.get("unit_en", meta.get("unit", "")),
                     "direction": direction, "gminas": int(values.size),
                     "gmina_mean": mean, "gmina_sd": sd, "units": rows})
     order = {c: i for i, c in enumerate(codes)}

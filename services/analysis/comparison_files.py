@@ -8,12 +8,8 @@ headers and labels follow the language). Text cells that start like a formula ar
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from core.csv_cells import safe_cell
+from core.table_files import excel_csv, table_formats, workbook
 from layers.indicator_catalogue import slug
 
 KINDS = {"partnership": ("partnerstwo", "partnership"),
@@ -52,7 +48,7 @@ def _i(lang: str) -> int:
 def _indicator_label(result: dict, code: str, year: int, lang: str) -> str:
     meta = result.get("catalogue", {}).get(code, {})
     name = meta.get("name_en" if lang == "en" else "name_pl") or code
-    unit = meta.get("unit")
+    unit = meta.get("unit_en" if lang == "en" else "unit") or meta.get("unit")
     return f"{name}{f' [{unit}]' if unit else ''} ({year})"
 
 
@@ -86,38 +82,14 @@ def table(result: dict, lang: str = "pl") -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _polish_number(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return ("0" if text == "-0" else text).replace(".", ",")
-
-
 def comparison_csv(result: dict, lang: str = "pl") -> str:
     """``;``-separated, decimal commas, with a byte-order mark: opens as a table in Excel."""
-    header, rows = table(result, lang)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_polish_number(cell) for cell in row])
-    return out.getvalue()
+    return excel_csv(*table(result, lang))
 
 
 def comparison_xlsx(result: dict, lang: str = "pl") -> bytes:
     """A workbook: the comparison, and the profile (z-scores against the gminas)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     i = _i(lang)
-    book = Workbook()
-    sheets = [book.active, book.create_sheet()]
     header, rows = table(result, lang)
     profile_rows = []
     for item in result.get("profile", []):
@@ -127,40 +99,12 @@ def comparison_xlsx(result: dict, lang: str = "pl") -> bytes:
                 name, item["year"], item["unit"] or None, u["name"], u["value"],
                 round(u["z"], 4), ASSESSMENTS[u["assessment"]][i] or None,
                 item["gmina_mean"], item["gmina_sd"]]])
-    for sheet, title, (head, body) in zip(
-            sheets, SHEETS, ((header, rows), ([h[i] for h in PROFILE_HEADERS], profile_rows)),
-            strict=True):
-        sheet.title = title[i]
-        sheet.append(head)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in body:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        for col, text in enumerate(head, start=1):
-            width = max([len(str(text))] + [len(str(r[col - 1] or "")) for r in body])
-            sheet.column_dimensions[get_column_letter(col)].width = min(max(10, width + 2), 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([(SHEETS[0][i], header, rows),
+                     (SHEETS[1][i], [h[i] for h in PROFILE_HEADERS], profile_rows)])
 
 
-@dataclass(frozen=True)
-class ComparisonFormat:
-    code: str
-    mimetype: str
-    label: str
-    write: Callable[[dict, str], bytes] | None  # None: the JSON answer itself
-
-
-COMPARISON_FORMATS = {f.code: f for f in (
-    ComparisonFormat("json", "application/json", "JSON", None),
-    ComparisonFormat("csv", "text/csv; charset=utf-8", "CSV",
-                     lambda result, lang: comparison_csv(result, lang).encode("utf-8")),
-    ComparisonFormat("xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "XLSX", comparison_xlsx),
-)}
+COMPARISON_FORMATS = table_formats(
+    lambda result, lang: comparison_csv(result, lang).encode("utf-8"), comparison_xlsx)
 
 
 def comparison_file(result: dict, fmt: str, lang: str = "pl") -> tuple[bytes, str]:

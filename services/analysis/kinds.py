@@ -83,8 +83,9 @@ def _gi(job: Job) -> tuple[pd.DataFrame, dict]:
     gi = gi_star(job.units["value"], job.weights, variant=job.options["gi_weights"],
                  alpha=job.options["alpha"])
     if len(gi.reasons) == len(gi.ids):
-        raise InvalidInput(f"scope {job.scope}: Gi* is undefined for every gmina: the"
-                           f" {UNDEFINED} (take a larger scope or narrower weights)")
+        raise InvalidInput("scope %(scope)s: Gi* is undefined for every gmina: the"
+                           " %(undefined)s (take a larger scope or narrower weights)",
+                           scope=job.scope, undefined=UNDEFINED)
     frame = gi.frame()[["z_score", "p_norm", "fdr_significant", "label"]]
     frame = frame.rename(columns={"p_norm": "p_value"})
     frame["statistic"] = frame["z_score"]
@@ -114,18 +115,20 @@ def _regions(job: Job) -> tuple[pd.DataFrame, dict]:
         units["floor"] = gmina_values(job.conn, o["floor_indicator"], job.year).reindex(
             units.index)
         if units["floor"].isna().any():
-            raise InvalidInput(f"scope {job.scope}: {o['floor_indicator']} is missing for"
-                               f" some gminas in {job.year}")
+            raise InvalidInput("scope %(scope)s: %(floor_indicator)s is missing for"
+                               " some gminas in %(year)s", scope=job.scope,
+                               floor_indicator=o['floor_indicator'], year=job.year)
     elif not 1 <= o["n_regions"] < len(units):
-        raise InvalidInput(f"scope {job.scope}: {len(units)} gminas cannot form"
-                           f" {o['n_regions']} regions")
+        raise InvalidInput("scope %(scope)s: %(count)s gminas cannot form"
+                           " %(n_regions)s regions", scope=job.scope, count=len(units),
+                           n_regions=o['n_regions'])
     try:
         labels = regions(units, job.weights.graph, ["value"], method=o["method"],
                          n_regions=o["n_regions"],
                          floor_column="floor" if o["method"] == "maxp" else None,
                          floor=o["floor"] or 0.0, seed=job.seed)
     except ValueError as exc:
-        raise InvalidInput(f"scope {job.scope}: {exc}") from exc
+        raise InvalidInput("scope %(scope)s: %(exc)s", scope=job.scope, exc=exc) from exc
     frame = pd.DataFrame({"region_id": labels}, index=units.index)
     return frame, {"regions": int(labels[labels > 0].nunique())}
 

@@ -61,11 +61,13 @@ def display_layer(engine: sa.Engine, level: str, band: int, voivodeship: str | N
                   ) -> tuple[str, int]:
     """(FeatureCollection text, boundary version) of one level in one zoom band."""
     if level not in LEVELS:
-        raise NotFound(f"no level {level!r}; levels: {', '.join(LEVELS)}")
+        raise NotFound("no level %(level)r; levels: %(levels)s", level=level,
+                       levels=', '.join(LEVELS))
     if band not in BANDS:
-        raise BadRequest(f"band must be one of {', '.join(map(str, BANDS))}")
+        raise BadRequest("band must be one of %(value)s", value=', '.join(map(str, BANDS)))
     if voivodeship is not None and voivodeship not in VOIVODESHIP_CODES:
-        raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+        raise BadRequest("voivodeship must be a 2-digit TERYT code, got %(voivodeship)r",
+                         voivodeship=voivodeship)
     with database_errors(), engine.begin() as conn:
         version = _version(conn)
         built = conn.execute(sa.text("SELECT boundary_version FROM display_state WHERE level ="
@@ -93,11 +95,13 @@ def indicator_map(engine: sa.Engine, code: str, *, year: int | None = None,
     """Gmina values of an indicator with mapclassify classes, for a choropleth; ``guard()``
     is entered around a computation (not around a cached answer)."""
     if method not in CLASSIFIERS:
-        raise BadRequest(f"method must be one of {', '.join(CLASSIFIERS)}")
+        raise BadRequest("method must be one of %(classifiers)s",
+                         classifiers=', '.join(CLASSIFIERS))
     if not 2 <= k <= 9:
         raise BadRequest("k must be between 2 and 9 classes")
     if voivodeship is not None and voivodeship not in VOIVODESHIP_CODES:
-        raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+        raise BadRequest("voivodeship must be a 2-digit TERYT code, got %(voivodeship)r",
+                         voivodeship=voivodeship)
     with database_errors(), engine.connect() as conn:
         version = data_version(conn, *MAP_SOURCES)
     return cached(("map", code, year, method, k, voivodeship), version,
@@ -111,22 +115,24 @@ def _indicator_map(engine: sa.Engine, code: str, year: int | None, method: str, 
             "SELECT code, name_pl, name_en, unit, source, source_ref, direction FROM indicator"
             " WHERE code = :c"), {"c": code}).mappings().first()
         if meta is None:
-            raise NotFound(f"no indicator {code!r}")
+            raise NotFound("no indicator %(code)r", code=code)
         years = conn.execute(sa.text(
             "SELECT DISTINCT year FROM indicator_value WHERE indicator_code = :c"
             " AND level = 'gmina' ORDER BY year"), {"c": code}).scalars().all()
         if not years:
-            raise InvalidInput(f"indicator {code!r} has no gmina values")
+            raise InvalidInput("indicator %(code)r has no gmina values", code=code)
         chosen = year if year is not None else years[-1]
         if chosen not in years:
-            raise InvalidInput(f"indicator {code!r} has no gmina values for {chosen};"
-                               f" years held: {', '.join(map(str, years))}")
+            raise InvalidInput("indicator %(code)r has no gmina values for %(chosen)s;"
+                               " years held: %(value)s", code=code, chosen=chosen,
+                               value=', '.join(map(str, years)))
         rows = conn.execute(sa.text(
             "SELECT teryt, value FROM indicator_value WHERE indicator_code = :c AND year = :y"
             " AND level = 'gmina' AND (CAST(:v AS text) IS NULL OR substr(teryt, 1, 2) = :v)"
             " ORDER BY teryt"), {"c": code, "y": chosen, "v": voivodeship}).all()
     if not rows:
-        raise InvalidInput(f"no gmina values of {code!r} in {chosen} for this scope")
+        raise InvalidInput("no gmina values of %(code)r in %(chosen)s for this scope", code=code,
+                           chosen=chosen)
     values = np.array([r[1] for r in rows], dtype=float)
     classes = min(k, len(np.unique(values)))
     if classes < 2:
@@ -135,10 +141,17 @@ def _indicator_map(engine: sa.Engine, code: str, year: int | None, method: str, 
         try:
             breaks = [float(b) for b in CLASSIFIERS[method](values, classes)]
         except ValueError as exc:  # e.g. more values than natural breaks are computed for
-            raise InvalidInput(f"cannot classify {code!r} in {chosen}: {exc}") from exc
+            raise InvalidInput("cannot classify %(code)r in %(chosen)s: %(exc)s", code=code,
+                               chosen=chosen, exc=exc) from exc
     bins = np.searchsorted(np.asarray(breaks), values, side="left")
     counts = np.bincount(np.minimum(bins, len(breaks) - 1), minlength=len(breaks))
-    return {**dict(meta), "year": chosen, "years": list(years), "method": method,
+    from services.indicators.store import list_indicators
+
+    # The unit and the source in words, as the indicator list gives them.
+    words = next((i for i in list_indicators(engine) if i["code"] == code), {})
+    words = {k: words[k] for k in ("unit", "unit_en", "source_label_pl", "source_label_en")
+             if k in words}
+    return {**dict(meta), **words, "year": chosen, "years": list(years), "method": method,
             "breaks": breaks, "min": float(values.min()), "counts": counts.tolist(),
             "values": {r[0]: r[1] for r in rows}}
 
@@ -153,7 +166,7 @@ def unit_card(engine: sa.Engine, teryt: str) -> dict:
             " LEFT JOIN voivodeship v ON v.teryt = g.voivodeship_teryt WHERE g.teryt = :t"),
             {"t": teryt}).mappings().first()
         if unit is None:
-            raise NotFound(f"no gmina {teryt!r}")
+            raise NotFound("no gmina %(teryt)r", teryt=teryt)
         series = conn.execute(sa.text(
             "SELECT i.code, i.name_pl, i.name_en, i.unit, i.direction,"
             " json_agg(json_build_array(v.year, v.value) ORDER BY v.year) AS series"

@@ -47,8 +47,8 @@ def parse_scope(scope: str) -> tuple[str, str | None]:
         return kind, value
     if kind == "partnership" and value:
         return kind, value
-    raise BadRequest(f"scope {scope!r} is not country, voivodeship:TT, powiat:TTTT or"
-                     " partnership:ID")
+    raise BadRequest("scope %(scope)r is not country, voivodeship:TT, powiat:TTTT or"
+                     " partnership:ID", scope=scope)
 
 
 def _units(conn, scope: str) -> gpd.GeoDataFrame:
@@ -57,7 +57,7 @@ def _units(conn, scope: str) -> gpd.GeoDataFrame:
         exists = conn.execute(sa.text("SELECT 1 FROM partnership WHERE id = :v"),
                               {"v": value}).first()
         if not exists:
-            raise NotFound(f"no partnership {value!r}")
+            raise NotFound("no partnership %(value)r", value=value)
         sql = ("SELECT g.teryt, g.name, g.gmina_type, ST_AsBinary(g.geom) FROM gmina g"
                " JOIN partnership_gmina m ON m.gmina_teryt = g.teryt"
                " WHERE m.partnership_id = :v ORDER BY g.teryt")
@@ -69,7 +69,8 @@ def _units(conn, scope: str) -> gpd.GeoDataFrame:
                f" WHERE {column} = :v ORDER BY teryt")
     rows = conn.execute(sa.text(sql), {"v": value}).all()
     if not rows:
-        raise NotFound(f"scope {scope}: no gminas (no such unit, or no boundaries loaded)")
+        raise NotFound("scope %(scope)s: no gminas (no such unit, or no boundaries loaded)",
+                       scope=scope)
     return gpd.GeoDataFrame(
         {"name": [r[1] for r in rows], "gmina_type": [r[2] for r in rows]},
         geometry=shapely.from_wkb([bytes(r[3]) for r in rows]),
@@ -98,15 +99,19 @@ def _options(kind: str, *, weights, alpha, k, threshold, permutations, method, n
              floor, floor_indicator, gi_weights) -> tuple[dict, dict]:
     """Checked options, and the parameters stored with the run (those that apply)."""
     if kind not in ANALYSES:
-        raise BadRequest(f"analysis must be one of {', '.join(KINDS)}")
+        raise BadRequest("analysis must be one of %(kinds)s", kinds=', '.join(KINDS))
     if weights not in WEIGHT_KINDS:
-        raise BadRequest(f"weights must be one of {', '.join(WEIGHT_KINDS)}")
+        raise BadRequest("weights must be one of %(weight_kinds)s",
+                         weight_kinds=', '.join(WEIGHT_KINDS))
     if gi_weights not in GI_VARIANTS:
-        raise BadRequest(f"Gi* weights must be one of {', '.join(GI_VARIANTS)}")
+        raise BadRequest("Gi* weights must be one of %(gi_variants)s",
+                         gi_variants=', '.join(GI_VARIANTS))
     if method not in REGION_METHODS:
-        raise BadRequest(f"method must be one of {', '.join(REGION_METHODS)}")
+        raise BadRequest("method must be one of %(region_methods)s",
+                         region_methods=', '.join(REGION_METHODS))
     if not 1 <= permutations <= MAX_PERMUTATIONS:
-        raise BadRequest(f"permutations must be between 1 and {MAX_PERMUTATIONS}")
+        raise BadRequest("permutations must be between 1 and %(max_permutations)s",
+                         max_permutations=MAX_PERMUTATIONS)
     if not 0 < alpha < 1:
         raise BadRequest("alpha must be between 0 and 1")
     options = {"alpha": alpha, "permutations": permutations, "method": method,
@@ -127,11 +132,12 @@ def _weights(units: gpd.GeoDataFrame, scope: str, kind: str, k: int,
     try:
         w = build_weights(units, kind, k=k, threshold=threshold)
     except ValueError as exc:
-        raise InvalidInput(f"scope {scope}: {exc}") from exc
+        raise InvalidInput("scope %(scope)s: %(exc)s", scope=scope, exc=exc) from exc
     if len(w.islands) == len(units):
         hint = " (widen the band)" if kind == "distance" else ""
-        raise InvalidInput(f"scope {scope}: none of its {len(units)} gminas has a neighbour"
-                           f" under {kind} weights{hint}; nothing to analyse")
+        raise InvalidInput("scope %(scope)s: none of its %(count)s gminas has a neighbour"
+                           " under %(kind)s weights%(hint)s; nothing to analyse", scope=scope,
+                           count=len(units), kind=kind, hint=hint)
     return w
 
 
@@ -165,11 +171,13 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
         if len(units) < 3:
             held = "1 of its gminas has" if len(units) == 1 else \
                 f"{len(units)} of its gminas have"
-            raise InvalidInput(f"scope {scope}: {held} values of {indicator} in {year}; an"
-                               " analysis needs at least 3")
+            raise InvalidInput("scope %(scope)s: %(held)s values of %(indicator)s in %(year)s; an"
+                               " analysis needs at least 3", scope=scope, held=held,
+                               indicator=indicator, year=year)
         if units["value"].nunique() < 2:
-            raise InvalidInput(f"scope {scope}: {indicator} has no variance in {year} (every"
-                               f" gmina has {units['value'].iloc[0]:g})")
+            raise InvalidInput("scope %(scope)s: %(indicator)s has no variance in %(year)s (every"
+                               " gmina has %(iloc)g)", scope=scope, indicator=indicator, year=year,
+                               iloc=units['value'].iloc[0])
         w = _weights(units, scope, weights, k, threshold)
         if reuse:
             found = conn.execute(sa.text(
@@ -186,7 +194,7 @@ def run_analysis(engine: sa.Engine, kind: str, indicator: str, year: int, *,
         try:
             frame, extra = ANALYSES[kind].run(job)
         except ValueError as exc:  # what the statistics refuse, said for this scope
-            raise InvalidInput(f"scope {scope}: {exc}") from exc
+            raise InvalidInput("scope %(scope)s: %(exc)s", scope=scope, exc=exc) from exc
         summary: dict = {"units": len(units), "left_out_without_value": list(missing),
                          "islands": w.islands, **extra}
         results = pd.DataFrame({"value": units["value"]}, index=units.index).join(frame)
@@ -238,12 +246,12 @@ def get_run(engine: sa.Engine, run_id: int, *, actor: Principal = SYSTEM) -> dic
             " started_at, seconds FROM analysis_run WHERE id = :id"), {"id": run_id}
         ).mappings().first()
         if run is None:
-            raise NotFound(f"no analysis run {run_id}")
+            raise NotFound("no analysis run %(run_id)s", run_id=run_id)
         if run["scope"].startswith("partnership:"):  # a partnership's working analysis
             try:
                 require_read(conn, actor, run["scope"].split(":", 1)[1])
             except (NotFound, Unauthenticated):  # hidden, missing and private look alike
-                raise NotFound(f"no analysis run {run_id}") from None
+                raise NotFound("no analysis run %(run_id)s", run_id=run_id) from None
         rows = conn.execute(sa.text(
             f"SELECT teryt, {', '.join(RESULT_COLUMNS)} FROM analysis_result"
             " WHERE run_id = :id ORDER BY teryt"), {"id": run_id}).mappings().all()

@@ -48,9 +48,16 @@ def data_versions(conn, pid: str) -> dict:
         " (SELECT coalesce(max(id), 0) FROM analysis_run),"
         " (SELECT coalesce(max(id), 0) FROM object_version),"
         " (SELECT updated_at FROM partnership WHERE id = :pid)"), {"pid": pid}).one()
+    from services.consultations.diagnosis import versions as consultation_versions
+    from services.surveys.estimates import diagnosis_versions as survey_versions
+
     return {"boundary_load": row[0], "indicator_load": row[1], "analysis_run": row[2],
             "object_version": row[3],
-            "partnership_updated_at": row[4].isoformat() if row[4] else None}
+            "partnership_updated_at": row[4].isoformat() if row[4] else None,
+            # Nothing added without answered consultations: other diagnoses keep their hash.
+            **consultation_versions(conn, pid),
+            # Likewise for surveys (services/surveys/estimates.py): none, nothing added.
+            **survey_versions(conn, pid)}
 
 
 class _National:
@@ -250,7 +257,8 @@ def diagnose(engine: sa.Engine, pid: str, *, year: int | None = None,
              actor: Principal = SYSTEM, now: dt.datetime | None = None) -> dict:
     """The diagnosis of partnership ``pid`` (values of ``year`` where held, else the latest)."""
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-        raise BadRequest(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
+        raise BadRequest("year must be between %(min_year)s and %(max_year)s, got %(year)s",
+                         min_year=MIN_YEAR, max_year=MAX_YEAR, year=year)
     with database_errors(), engine.connect() as conn:
         require_read(conn, actor, pid)
         version = (engine.url.render_as_string(hide_password=False),
@@ -367,6 +375,16 @@ def _compute(engine: sa.Engine, pid: str, year: int | None) -> dict:
         "notes": notes,
         "product_version": product_version(),
     }
+    from services.consultations.diagnosis import section as consultation_section
+
+    consultations = consultation_section(engine, pid)
+    if consultations:  # only then: partnerships without answers keep their numbers
+        model["consultations"] = consultations
+    from services.surveys.estimates import diagnosis_section as survey_section
+
+    surveys = survey_section(engine, pid)
+    if surveys:  # likewise: partnerships without surveys keep their numbers
+        model["surveys"] = surveys
     model["numbers_hash"] = numbers_hash(model)
     return model
 

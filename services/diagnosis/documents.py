@@ -32,9 +32,11 @@ class Generated:
 
 def check_parameters(fmt: str | None, lang: str) -> Format | None:
     if fmt is not None and fmt not in FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise BadRequest("format must be one of %(formats)s, not %(fmt)r",
+                         formats=', '.join(FORMATS), fmt=fmt)
     if lang not in LANGS:
-        raise BadRequest(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise BadRequest("lang must be one of %(langs)s, not %(lang)r", langs=', '.join(LANGS),
+                         lang=lang)
     return FORMATS[fmt] if fmt else None
 
 

@@ -201,6 +201,18 @@ def blocks(model: dict, lang: str, images: dict[str, bytes | None]) -> list[Bloc
             [t["theme"] or text("no_theme", lang), n(t["count"], 0), n(t["cost_pln"], 2)]
             for t in projects["by_theme"]]))
 
+    # Map consultations, where residents answered one (services/consultations/diagnosis.py)
+    if model.get("consultations"):
+        from services.consultations.diagnosis import blocks as consultation_blocks
+
+        out.extend(consultation_blocks(model["consultations"], lang, n, Block))
+
+    # Surveys of residents and young people (services/surveys/results_files.py)
+    if model.get("surveys"):
+        from services.surveys.results_files import diagnosis_blocks as survey_blocks
+
+        out.extend(survey_blocks(model["surveys"], lang, n, Block))
+
     # 8. Sources
     out.append(Block("h2", text("s_sources", lang)))
     out.append(Block("table", css="sources", head=[

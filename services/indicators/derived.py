@@ -51,8 +51,8 @@ def _population(conn) -> pd.DataFrame:
 
 def _store(conn, spec: IndicatorSpec, rows: pd.DataFrame, notes: list[str]) -> DerivedReport:
     if rows.empty:
-        raise InvalidInput(f"nothing to compute for {spec.code}: the inputs share no unit and"
-                           " year")
+        raise InvalidInput("nothing to compute for %(code)s: the inputs share no unit and"
+                           " year", code=spec.code)
     upsert_indicator(conn, spec)
     rows = rows.assign(indicator=spec.code, source_code=rows["teryt"])
     store_values(conn, rows, source="derived", source_format=f"derived:{spec.code}",
@@ -87,8 +87,9 @@ def population_change(engine: sa.Engine, start: int, end: int) -> DerivedReport:
         b = people[people["year"] == end]
         if a.empty or b.empty:
             held = sorted(people["year"].unique())
-            raise InvalidInput(f"population is held for {', '.join(map(str, held))}; "
-                               f"not for both {start} and {end}")
+            raise InvalidInput("population is held for %(value)s; "
+                               "not for both %(start)s and %(end)s",
+                               value=', '.join(map(str, held)), start=start, end=end)
         joined = a.merge(b, on=["level", "teryt"], suffixes=("_a", "_b"))
         joined["value"] = (joined["value_b"] / joined["value_a"] - 1) * 100
         joined["year"] = end
@@ -107,14 +108,16 @@ def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> Deriv
     try:
         flows = pd.read_csv(path, dtype={"kod_origin": str, "kod_dest": str})
     except (OSError, ValueError) as exc:
-        raise InvalidInput(f"cannot read the flows ({exc})", where=str(path)) from exc
+        raise InvalidInput("cannot read the flows (%(exc)s)", where=str(path), exc=exc) from exc
     needed = {"kod_origin", "kod_dest", "no"}
     if not needed <= set(flows.columns):
-        raise InvalidInput(f"expected columns {', '.join(sorted(needed))}", where=str(path))
+        raise InvalidInput("expected columns %(needed)s", where=str(path),
+                           needed=', '.join(sorted(needed)))
     flows["no"] = pd.to_numeric(flows["no"], errors="coerce")
     if flows["no"].isna().any():
         line = int(flows.index[flows["no"].isna()][0]) + 2
-        raise InvalidInput(f"line {line}: the number of persons is not a number", where=str(path))
+        raise InvalidInput("line %(line)s: the number of persons is not a number", where=str(path),
+                           line=line)
     with database_errors(), engine.begin() as conn:
         by6 = gmina_codes(conn)
         inflow = flows.groupby(flows["kod_dest"].map(gmina_key))["no"].sum()
@@ -125,7 +128,7 @@ def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> Deriv
         people = _population(conn)
         people = people[(people["level"] == "gmina") & (people["year"] == year)]
         if people.empty:
-            raise InvalidInput(f"no gmina population is held for {year}")
+            raise InvalidInput("no gmina population is held for %(year)s", year=year)
         people = people.set_index("teryt")["value"]
         frame = pd.DataFrame({"teryt": [by6[c] for c in net.index], "net": net.to_numpy()})
         frame = frame[frame["teryt"].isin(people.index)]
@@ -167,8 +170,9 @@ def _age_groups(conn, years: list[int] | None) -> pd.DataFrame:
     for code in AGE_GROUPS:
         part = _values(conn, code, years)
         if part.empty:
-            raise InvalidInput(f"no {code} is loaded: import the BDL export of population by"
-                               " economic age group (LUDN_ekonomiczne_grupy_wieku_*.csv) first")
+            raise InvalidInput("no %(code)s is loaded: import the BDL export of population by"
+                               " economic age group (LUDN_ekonomiczne_grupy_wieku_*.csv) first",
+                               code=code)
         parts.append(part.set_index(["level", "teryt", "year"])["value"].rename(code))
     # Units and years missing one group are left out: a ratio of part of the people is wrong.
     return pd.concat(parts, axis=1, join="inner").reset_index()
@@ -208,8 +212,9 @@ def post_working_share(engine: sa.Engine, years: list[int] | None = None) -> Der
 def composite(engine: sa.Engine, code: str, name: str, year: int,
               components: dict[str, float], *, directions: dict[str, str] | None = None,
               method: str = "zscore", groups: str = "none",
-              missing: str = "drop") -> DerivedReport:
-    """A composite marginalisation-risk index of gminas (higher is worse), stored."""
+              missing: str = "drop", name_en: str | None = None) -> DerivedReport:
+    """A composite marginalisation-risk index of gminas (higher is worse), stored; its
+    English name is ``name_en`` (the Polish ``name`` when not given)."""
     directions = directions or {}
     with database_errors(), engine.begin() as conn:
         meta = dict(conn.execute(sa.text(
@@ -217,19 +222,20 @@ def composite(engine: sa.Engine, code: str, name: str, year: int,
             {"codes": list(components)}).all())
         unknown = sorted(set(components) - set(meta))
         if unknown:
-            raise InvalidInput(f"unknown indicators: {', '.join(unknown)}")
+            raise InvalidInput("unknown indicators: %(unknown)s", unknown=', '.join(unknown))
         signs = {}
         for c in components:
             direction = directions.get(c, meta[c])
             if direction not in SIGNS:
-                raise InvalidInput(f"{c} has no direction (higher-worse or higher-better);"
-                                   f" give it as {c}=WEIGHT:higher-worse")
+                raise InvalidInput("%(c)s has no direction (higher-worse or higher-better);"
+                                   " give it as %(c)s=WEIGHT:higher-worse", c=c)
             signs[c] = SIGNS[direction]
         frame = pd.DataFrame({c: _values(conn, c, [year]).query("level == 'gmina'")
                               .set_index("teryt")["value"] for c in components})
         empty = [c for c in components if frame[c].notna().sum() == 0]
         if empty:
-            raise InvalidInput(f"no gmina values in {year} for {', '.join(empty)}")
+            raise InvalidInput("no gmina values in %(year)s for %(empty)s", year=year,
+                               empty=', '.join(empty))
         group_series = None
         if groups == "gmina-type":
             group_series = pd.Series(dict(conn.execute(sa.text(
@@ -241,7 +247,8 @@ def composite(engine: sa.Engine, code: str, name: str, year: int,
                                              groups=group_series, missing=missing)
         except CompositeError as exc:
             raise InvalidInput(str(exc)) from exc
-        spec = IndicatorSpec(code, name, name, "", "derived", "composite", "higher-worse",
+        spec = IndicatorSpec(code, name, name_en or name, "", "derived", "composite",
+                             "higher-worse",
                              {"components": components, "signs": signs, "method": method,
                               "groups": groups, "missing": missing, "year": year})
         rows = pd.DataFrame({"level": "gmina", "teryt": index.index, "year": year,

@@ -12,7 +12,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.errors import InvalidInput, NotFound
-from layers.indicator_catalogue import DIRECTIONS, KNOWN, IndicatorSpec, slug
+from layers.indicator_catalogue import (
+    DIRECTIONS,
+    KNOWN,
+    IndicatorSpec,
+    slug,
+    source_label,
+    unit_label,
+)
 from layers.indicator_formats import INDICATOR_FORMATS
 from layers.indicator_readers import ReadResult, gmina_key, level_of
 from services.db import database_errors
@@ -89,16 +96,19 @@ def store_values(conn, rows: pd.DataFrame, *, source: str, source_format: str,
 def _read(path: Path, fmt: str, *, code, name, unit, direction, year) -> ReadResult:
     kind = INDICATOR_FORMATS.get(fmt)
     if kind is None:
-        raise InvalidInput(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise InvalidInput("unknown format %(fmt)r; expected one of %(formats)s", fmt=fmt,
+                           formats=', '.join(FORMATS))
     spec = None
     if kind.needs_spec:
         if not code or not name:
-            raise InvalidInput(f"--format {fmt} needs --code and --name for the indicator")
+            raise InvalidInput("--format %(fmt)s needs --code and --name for the indicator",
+                               fmt=fmt)
         if direction not in DIRECTIONS:
-            raise InvalidInput(f"--direction must be one of {', '.join(DIRECTIONS)}")
+            raise InvalidInput("--direction must be one of %(directions)s",
+                               directions=', '.join(DIRECTIONS))
         if slug(code) != code:
-            raise InvalidInput(f"--code {code!r} must be lower-case ASCII with underscores,"
-                               f" e.g. {slug(code)!r}")
+            raise InvalidInput("--code %(code)r must be lower-case ASCII with underscores,"
+                               " e.g. %(value)r", code=code, value=slug(code))
         spec = KNOWN.get(code) or IndicatorSpec(code, name, name, unit or "", "user CSV",
                                                 path.name, direction)
     return kind.read(path, year=year, spec=spec, max_year=dt.date.today().year + 1)
@@ -155,12 +165,13 @@ def _check_repair(conn, result: ReadResult, repair: bool, where: str) -> list[st
     if wrong or matched * 2 < gminas:
         reasons = wrong[:SHOW] or [f"only {matched} of {gminas} padded gmina codes are loaded"
                                    " gminas of the same name"]
-        raise InvalidInput(f"{head}, and they cannot be repaired safely: " + "; ".join(reasons)
-                           + ". Save the code column as text and export again", where=where)
+        raise InvalidInput("%(head)s, and they cannot be repaired safely: %(reasons)s. Save"
+                           " the code column as text and export again", where=where, head=head,
+                           reasons="; ".join(reasons))
     if not repair:
-        raise InvalidInput(f"{head}. Padded with zeros, each gmina code is a loaded gmina of"
+        raise InvalidInput("%(head)s. Padded with zeros, each gmina code is a loaded gmina of"
                            " the same name: run again with --repair-codes to repair them",
-                           where=where)
+                           where=where, head=head)
     return [f"{w}->{padded}" for padded, (w, _, _) in sorted(short.items())]
 
 
@@ -195,8 +206,9 @@ def import_indicators(engine: sa.Engine, path: str | Path, fmt: str, *, code: st
         repaired = _check_repair(conn, result, repair_codes, str(path))
         rows, unmatched, changed = _assign_codes(result.rows, by6)
         if fmt == "csv" and unmatched:
-            raise InvalidInput(f"{len(unmatched)} codes are not gminas of the loaded boundaries:"
-                               f" {', '.join(unmatched[:SHOW])}", where=str(path))
+            raise InvalidInput("%(count)s codes are not gminas of the loaded boundaries:"
+                               " %(unmatched)s", where=str(path), count=len(unmatched),
+                               unmatched=', '.join(unmatched[:SHOW]))
         gmina_rows = rows[rows["level"] == "gmina"]
         without = {
             f"{ind} {yr}": len(by6) - n
@@ -231,21 +243,34 @@ def _list_indicators(engine: sa.Engine) -> list[dict]:
     with database_errors(), engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT i.code, i.name_pl, i.name_en, i.unit, i.source, i.source_ref, i.direction,"
-            " coalesce(array_agg(DISTINCT v.year ORDER BY v.year)"
+            " i.derived_from, coalesce(array_agg(DISTINCT v.year ORDER BY v.year)"
             "   FILTER (WHERE v.year IS NOT NULL), '{}') AS years,"
             " coalesce(array_agg(DISTINCT v.level ORDER BY v.level)"
             "   FILTER (WHERE v.level IS NOT NULL), '{}') AS levels,"
             " count(DISTINCT v.teryt) FILTER (WHERE v.level = 'gmina') AS gminas"
             " FROM indicator i LEFT JOIN indicator_value v ON v.indicator_code = i.code"
             " GROUP BY i.code ORDER BY i.code")).mappings().all()
-    return [dict(r) for r in rows]
+    names = {lang: {r["code"]: r[f"name_{lang}"] for r in rows} for lang in ("pl", "en")}
+    return [_labelled(dict(r), names) for r in rows]
+
+
+def _labelled(row: dict, names: dict) -> dict:
+    """An indicator with its unit from the catalogue (units held from before a catalogue fix
+    are corrected) and, in both languages, the unit and the source in words."""
+    if row["code"] in KNOWN:
+        row["unit"] = KNOWN[row["code"]].unit
+    row["unit_en"] = unit_label(row["unit"], "en")
+    row["source_label_pl"] = source_label(row, "pl", names["pl"])
+    row["source_label_en"] = source_label(row, "en", names["en"])
+    row.pop("derived_from", None)
+    return row
 
 
 def gmina_values(conn, code: str, year: int) -> pd.Series:
     """One indicator's gmina values of one year, indexed by TERYT."""
     exists = conn.execute(sa.text("SELECT 1 FROM indicator WHERE code = :c"), {"c": code}).first()
     if not exists:
-        raise NotFound(f"no indicator {code!r}; see `partnerstwa indicators list`")
+        raise NotFound("no indicator %(code)r; see `partnerstwa indicators list`", code=code)
     rows = conn.execute(sa.text(
         "SELECT teryt, value FROM indicator_value WHERE indicator_code = :c AND year = :y"
         " AND level = 'gmina' ORDER BY teryt"), {"c": code, "y": year}).all()
@@ -253,6 +278,7 @@ def gmina_values(conn, code: str, year: int) -> pd.Series:
         years = conn.execute(sa.text(
             "SELECT array_agg(DISTINCT year ORDER BY year) FROM indicator_value"
             " WHERE indicator_code = :c AND level = 'gmina'"), {"c": code}).scalar_one()
-        raise InvalidInput(f"indicator {code!r} has no gmina values for {year};"
-                           f" years held: {', '.join(map(str, years or [])) or 'none'}")
+        raise InvalidInput("indicator %(code)r has no gmina values for %(year)s;"
+                           " years held: %(value)s", code=code, year=year,
+                           value=', '.join(map(str, years or [])) or 'none')
     return pd.Series({t: v for t, v in rows}, name=code, dtype=float)

@@ -31,17 +31,20 @@ MAX_RUNS_LISTED = 50
 
 def _run(conn, run_id_text: str, actor: Principal) -> Collection:
     if not re.fullmatch(r"[0-9]{1,12}", run_id_text):
-        raise OgcNotFound(f"no collection {ANALYSIS_PREFIX}{run_id_text[:40]!r}")
+        raise OgcNotFound("no collection %(analysis_prefix)s%(run_id_text)r",
+                          analysis_prefix=ANALYSIS_PREFIX, run_id_text=run_id_text[:40])
     run = conn.execute(sa.text(
         "SELECT id, kind, indicator_code AS indicator, year, scope FROM analysis_run"
         " WHERE id = :id"), {"id": int(run_id_text)}).mappings().first()
     if run is None:
-        raise OgcNotFound(f"no collection {ANALYSIS_PREFIX}{run_id_text}")
+        raise OgcNotFound("no collection %(analysis_prefix)s%(run_id_text)s",
+                          analysis_prefix=ANALYSIS_PREFIX, run_id_text=run_id_text)
     if run["scope"].startswith("partnership:"):  # a partnership's working analysis
         try:
             require_read(conn, actor, run["scope"].split(":", 1)[1])
         except NotFound:
-            raise OgcNotFound(f"no collection {ANALYSIS_PREFIX}{run_id_text}") from None
+            raise OgcNotFound("no collection %(analysis_prefix)s%(run_id_text)s",
+                              analysis_prefix=ANALYSIS_PREFIX, run_id_text=run_id_text) from None
     return analysis_collection(run)
 
 
@@ -52,7 +55,8 @@ def resolve(engine: sa.Engine, collection_id: str, actor: Principal = ANONYMOUS)
             return _run(conn, collection_id[len(ANALYSIS_PREFIX):], actor)
     collection = COLLECTIONS.get(collection_id)
     if collection is None:
-        raise OgcNotFound(f"no collection {collection_id[:60]!r}; see /ogc/collections")
+        raise OgcNotFound("no collection %(collection_id)r; see /ogc/collections",
+                          collection_id=collection_id[:60])
     if collection.access == "working":
         require_login(actor)
     return collection
@@ -137,14 +141,15 @@ def _where(collection: Collection, actor: Principal, bbox: Bbox | None,
         params.update(bx1=bbox.xmin, by1=bbox.ymin, bx2=bbox.xmax, by2=bbox.ymax)
     for i, (name, raw) in enumerate(sorted(filters.items())):
         if name not in collection.queryables:
-            raise OgcInvalidParameter(f"unknown parameter {name[:40]!r}; filters of this"
-                                      f" collection: {', '.join(collection.queryables)}")
+            raise OgcInvalidParameter("unknown parameter %(name)r; filters of this"
+                                      " collection: %(queryables)s", name=name[:40],
+                                      queryables=', '.join(collection.queryables))
         conditions.append(f"s.{name} = :q{i}")
         params[f"q{i}"] = cast_value(raw, collection.properties[name], name)
     if datetime is not None:
         if collection.temporal is None:
-            raise OgcInvalidParameter(f"collection {collection.id} has no dates to filter by"
-                                      " datetime")
+            raise OgcInvalidParameter("collection %(id)s has no dates to filter by"
+                                      " datetime", id=collection.id)
         start, end = collection.temporal
         conditions.append(
             f"coalesce(s.{start}, s.{end}) IS NOT NULL"
@@ -179,7 +184,8 @@ def get_item(engine: sa.Engine, collection: Collection, feature_id: str,
     """One feature's GeoJSON text; unknown and hidden look the same (404)."""
     if collection.id_type == "integer":
         if not re.fullmatch(r"[0-9]{1,18}", feature_id):
-            raise OgcNotFound(f"no feature {feature_id[:40]!r} in {collection.id}")
+            raise OgcNotFound("no feature %(feature_id)r in %(id)s", feature_id=feature_id[:40],
+                              id=collection.id)
         key = int(feature_id)
     else:
         key = feature_id[:40]
@@ -190,5 +196,6 @@ def get_item(engine: sa.Engine, collection: Collection, feature_id: str,
             f" WHERE s.fid = :fid AND {allowed}"),
             {**collection.params, **params, "fid": key}).scalar_one_or_none()
     if text is None:
-        raise OgcNotFound(f"no feature {feature_id[:40]!r} in {collection.id}")
+        raise OgcNotFound("no feature %(feature_id)r in %(id)s", feature_id=feature_id[:40],
+                          id=collection.id)
     return text

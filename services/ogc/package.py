@@ -133,7 +133,7 @@ def build_package(engine: sa.Engine, pid: str, out: str | Path, *,
     """Write the partnership's package to ``out``; returns the layers and their counts."""
     out = Path(out)
     if out.suffix.lower() != ".gpkg":
-        raise InvalidInput(f"{out}: the package is a GeoPackage; name it *.gpkg")
+        raise InvalidInput("%(out)s: the package is a GeoPackage; name it *.gpkg", out=out)
     with database_errors(), engine.connect() as conn:
         require_read(conn, actor, pid)
         lisa_run = _newest_lisa(conn, pid)

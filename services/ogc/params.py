@@ -51,8 +51,9 @@ def parse_crs(raw: str | None, name: str = "crs") -> str:
         return CRS84
     uri = CRS_ALIASES.get(raw.strip())
     if uri is None:
-        raise OgcInvalidParameter(f"{name} {raw[:80]!r} is not offered; use {CRS84} or"
-                                  f" {EPSG2180}")
+        raise OgcInvalidParameter("%(name)s %(raw)r is not offered; use %(crs84)s or"
+                                  " %(epsg2180)s", name=name, raw=raw[:80], crs84=CRS84,
+                                  epsg2180=EPSG2180)
     return uri
 
 
@@ -66,7 +67,7 @@ def parse_bbox(raw: str | None, bbox_crs: str | None = None) -> Bbox | None:
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise OgcInvalidParameter(f"bbox holds something that is not a number: {raw[:80]!r}"
+        raise OgcInvalidParameter("bbox holds something that is not a number: %(raw)r", raw=raw[:80]
                                   ) from None
     if not all(math.isfinite(n) for n in numbers):
         raise OgcInvalidParameter("bbox numbers must be finite")
@@ -98,9 +99,11 @@ def parse_int(raw: str | None, name: str, default: int, low: int, high: int) -> 
     try:
         value = int(raw)
     except ValueError:
-        raise OgcInvalidParameter(f"{name} must be a whole number, got {raw[:40]!r}") from None
+        raise OgcInvalidParameter("%(name)s must be a whole number, got %(raw)r", name=name,
+                                  raw=raw[:40]) from None
     if not low <= value <= high:
-        raise OgcInvalidParameter(f"{name} must be between {low} and {high}, got {value}")
+        raise OgcInvalidParameter("%(name)s must be between %(low)s and %(high)s, got %(value)s",
+                                  name=name, low=low, high=high, value=value)
     return value
 
 
@@ -112,8 +115,8 @@ def _instant(text: str, end: bool) -> dt.date | None:
             return dt.date.fromisoformat(text)
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
-        raise OgcInvalidParameter(f"datetime {text[:40]!r} is not an RFC 3339 date or"
-                                  " date-time") from None
+        raise OgcInvalidParameter("datetime %(text)r is not an RFC 3339 date or"
+                                  " date-time", text=text[:40]) from None
 
 
 def parse_datetime(raw: str | None) -> tuple[dt.date | None, dt.date | None] | None:
@@ -149,7 +152,8 @@ def cast_value(raw: str, kind: str, name: str):
         if kind == "date":
             return dt.date.fromisoformat(raw)
     except ValueError:
-        raise OgcInvalidParameter(f"{name} must be of type {kind}, got {raw[:40]!r}") from None
+        raise OgcInvalidParameter("%(name)s must be of type %(kind)s, got %(raw)r", name=name,
+                                  kind=kind, raw=raw[:40]) from None
     if "\x00" in raw or len(raw) > 300:
-        raise OgcInvalidParameter(f"{name} is too long or holds a NUL character")
+        raise OgcInvalidParameter("%(name)s is too long or holds a NUL character", name=name)
     return raw

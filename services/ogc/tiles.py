@@ -69,7 +69,8 @@ class TileOutOfRange(NotFound):
 def layer(name: str, actor: Principal = ANONYMOUS) -> TileLayer:
     found = LAYERS.get(name)
     if found is None:
-        raise NotFound(f"no tile layer {name[:40]!r}; layers: {', '.join(LAYERS)}")
+        raise NotFound("no tile layer %(name)r; layers: %(layers)s", name=name[:40],
+                       layers=', '.join(LAYERS))
     if found.access == "working":
         require_login(actor)
     return found
@@ -82,9 +83,11 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 def check_tile(tl: TileLayer, z: int, x: int, y: int) -> None:
     if not tl.minzoom <= z <= tl.maxzoom:
-        raise TileOutOfRange(f"zoom {z} is outside {tl.minzoom}–{tl.maxzoom} of layer {tl.id}")
+        raise TileOutOfRange("zoom %(z)s is outside %(minzoom)s–%(maxzoom)s of layer %(id)s", z=z,
+                             minzoom=tl.minzoom, maxzoom=tl.maxzoom, id=tl.id)
     if not (0 <= x < (1 << z) and 0 <= y < (1 << z)):
-        raise TileOutOfRange(f"tile {z}/{x}/{y} does not exist: x and y run 0–{(1 << z) - 1}")
+        raise TileOutOfRange("tile %(z)s/%(x)s/%(y)s does not exist: x and y run 0–%(value)s", z=z,
+                             x=x, y=y, value=(1 << z) - 1)
 
 
 def _sql(tl: TileLayer, allowed: str, with_values: bool) -> str:

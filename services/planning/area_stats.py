@@ -18,7 +18,12 @@ import sqlalchemy as sa
 from pyproj import Transformer
 
 from core.errors import InvalidInput, NotFound
-from layers.catalogue import AREA_WEIGHTED_INDICATORS, EXTENSIVE_INDICATORS, RASTERS
+from layers.catalogue import (
+    AREA_WEIGHTED_INDICATORS,
+    EXTENSIVE_INDICATORS,
+    RASTER_LABELS,
+    RASTERS,
+)
 from services.access.rules import SYSTEM, Principal, require_read
 from services.config import Settings
 from services.db import database_errors
@@ -31,7 +36,7 @@ def _shares(conn, area_id: int, actor: Principal) -> pd.Series:
         "SELECT delineation, gminas, partnership_id FROM functional_area WHERE id = :id"
         " AND NOT deleted"), {"id": area_id}).first()
     if row is None:
-        raise NotFound(f"no functional area {area_id}")
+        raise NotFound("no functional area %(area_id)s", area_id=area_id)
     require_read(conn, actor, row[2])
     if row[0] == "gminas":
         return pd.Series(1.0, index=list(row[1]))
@@ -122,6 +127,10 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
         "indicators": out_indicators,
         "gminas": [{"teryt": t, "name": names.get(t), "share": round(float(s), 6)}
                    for t, s in shares.sort_index().items()],
+        # the rasters of the mirror it can be summarised over (GET .../rasters/{name})
+        "rasters": [{"name": name, "kind": kind, "label_pl": RASTER_LABELS[name][0],
+                     "label_en": RASTER_LABELS[name][1]}
+                    for name, (_, kind) in RASTERS.items()],
     }
 
 
@@ -129,7 +138,8 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
                  actor: Principal = SYSTEM) -> dict:
     """Summary of a mirror raster inside the area (cells whose centre lies inside)."""
     if raster not in RASTERS:
-        raise NotFound(f"no raster {raster!r}; rasters: {', '.join(RASTERS)}")
+        raise NotFound("no raster %(raster)r; rasters: %(rasters)s", raster=raster,
+                       rasters=', '.join(RASTERS))
     if not settings.data_dir:
         raise InvalidInput("rasters come from the data mirror: set PARTNERSTWA_DATA_DIR")
     relative, kind = RASTERS[raster]
@@ -139,7 +149,7 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
             "SELECT ST_AsBinary(geom), partnership_id FROM functional_area WHERE id = :id"
             " AND NOT deleted"), {"id": area_id}).first()
         if found is None:
-            raise NotFound(f"no functional area {area_id}")
+            raise NotFound("no functional area %(area_id)s", area_id=area_id)
         require_read(conn, actor, found[1])
     wkb = found[0]
     geom = shapely.from_wkb(bytes(wkb))
@@ -152,7 +162,7 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
             geom = shapely.transform(geom, lambda xy: np.column_stack(
                 transformer.transform(xy[:, 0], xy[:, 1])))
         if not shapely.box(*src.bounds).intersects(geom):
-            raise InvalidInput(f"the area does not overlap the raster {raster}")
+            raise InvalidInput("the area does not overlap the raster %(raster)s", raster=raster)
         data, transform = rasterio.mask.mask(src, [geom], crop=True, filled=False)
         band = data[0]
         cell_area = abs(transform.a * transform.e) if src.crs.is_projected else None

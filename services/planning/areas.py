@@ -34,14 +34,16 @@ def _ewkb(geom: shapely.Geometry) -> str:
 def _attributes(payload: dict, current: dict | None = None) -> dict:
     unknown = sorted(set(payload) - ACCEPTED)
     if unknown:
-        raise BadRequest(f"unknown field {', '.join(unknown)}; fields:"
-                         f" {', '.join(sorted(ACCEPTED))}")
+        raise BadRequest("unknown field %(unknown)s; fields:"
+                         " %(accepted)s", unknown=', '.join(unknown),
+                         accepted=', '.join(sorted(ACCEPTED)))
     out = {k: (current or {}).get(k) for k in FIELDS}
     out.update({k: payload[k] for k in FIELDS if k in payload})
     out["name"] = text(out["name"], "name", "area.name", required=True)
     out["description"] = text(out["description"], "description", "area.description")
     if not isinstance(out["kind"], str) or out["kind"] not in AREA_KINDS:
-        raise BadRequest(f"kind must be one of {', '.join(AREA_KINDS)}", details={"field": "kind"})
+        raise BadRequest("kind must be one of %(area_kinds)s", details={"field": "kind"},
+                         area_kinds=', '.join(AREA_KINDS))
     return out
 
 
@@ -61,7 +63,7 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
             {"six": [c[:6] for c in codes]}).all())
         unknown = [c for c in codes if c[:6] not in found or not c.isdigit()]
         if unknown:
-            raise InvalidInput(f"unknown gminas: {', '.join(unknown)}")
+            raise InvalidInput("unknown gminas: %(unknown)s", unknown=', '.join(unknown))
         teryts = sorted({found[c[:6]] for c in codes})
         geom = conn.execute(sa.text(
             "SELECT encode(ST_AsEWKB(ST_Multi(ST_Union(geom))), 'hex') FROM gmina"
@@ -71,14 +73,15 @@ def _geometry(conn, pid: str, payload: dict) -> tuple[str, list[str], str]:
         drawn = from_geojson(payload["geometry"], families=("polygon",),
                              crs=crs(payload["crs"]) if "crs" in payload else "EPSG:4326")
     except GeometryProblem as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.reason.template, **exc.reason.params) from None
     geom = _ewkb(shapely.MultiPolygon(list(shapely.get_parts(drawn))))
     outside = conn.execute(sa.text(
         "SELECT ST_Area(ST_Difference(g, (SELECT ST_Union(geom) FROM voivodeship)))"
         " / ST_Area(g) FROM (SELECT ST_GeomFromEWKB(decode(:g, 'hex')) AS g) x"),
         {"g": geom}).scalar_one()
     if outside is not None and outside > OUTSIDE_POLAND_TOLERANCE:
-        raise InvalidInput(f"{outside:.1%} of the drawn area lies outside Poland")
+        raise InvalidInput("%(outside)s of the drawn area lies outside Poland",
+                           outside=format(outside, '.1%'))
     if not isinstance(payload.get("clip", False), bool):
         raise BadRequest("clip must be true or false", details={"field": "clip"})
     if payload.get("clip", False):
@@ -95,7 +98,7 @@ def _partnership_of(conn, area_id: int) -> str:
     pid = conn.execute(sa.text("SELECT partnership_id FROM functional_area WHERE id = :id"
                                " AND NOT deleted"), {"id": area_id}).scalar_one_or_none()
     if pid is None:
-        raise NotFound(f"no functional area {area_id}")
+        raise NotFound("no functional area %(area_id)s", area_id=area_id)
     return pid
 
 
@@ -223,7 +226,7 @@ def get_area(engine: sa.Engine, area_id: int, *, actor: Principal = SYSTEM) -> d
         row = conn.execute(sa.text(AREA_SELECT + " WHERE id = :id AND NOT deleted"),
                            {"id": area_id}).mappings().first()
     if row is None:
-        raise NotFound(f"no functional area {area_id}")
+        raise NotFound("no functional area %(area_id)s", area_id=area_id)
     return _plain(row)
 
 

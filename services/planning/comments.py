@@ -17,14 +17,14 @@ def add_comment(engine: sa.Engine, pid: str, payload: dict, *,
                 actor: Principal = SYSTEM) -> dict:
     unknown = sorted(set(payload) - {"body", "object_kind", "object_id"})
     if unknown:
-        raise BadRequest(f"unknown field {', '.join(unknown)}; fields: body, object_kind,"
-                         " object_id")
+        raise BadRequest("unknown field %(unknown)s; fields: body, object_kind,"
+                         " object_id", unknown=', '.join(unknown))
     if not isinstance(payload.get("body"), str):
         raise BadRequest("body must be text of 1 to 5,000 characters", details={"field": "body"})
     body = text(payload["body"], "body", "comment.body", required=True)
     kind = payload.get("object_kind", "partnership")
     if not isinstance(kind, str) or kind not in KINDS:
-        raise BadRequest(f"object_kind must be one of {', '.join(KINDS)}")
+        raise BadRequest("object_kind must be one of %(kinds)s", kinds=', '.join(KINDS))
     with database_errors(), engine.begin() as conn:
         require_read(conn, actor, pid)
         if actor.role not in ("system", "marshal_office") and not (
@@ -42,7 +42,8 @@ def add_comment(engine: sa.Engine, pid: str, payload: dict, *,
                 {"i": object_id if object_id.isascii() and object_id.isdigit()
                  and len(object_id) < 19 else "0", "p": pid}).first()
             if not found:
-                raise NotFound(f"no {kind} {object_id!r} in partnership {pid}")
+                raise NotFound("no %(kind)s %(object_id)r in partnership %(pid)s", kind=kind,
+                               object_id=object_id, pid=pid)
         row = conn.execute(sa.text(
             "INSERT INTO comment (partnership_id, object_kind, object_id, author, body)"
             " VALUES (:p, :k, :o, :a, :b) RETURNING id, created_at"),

@@ -128,7 +128,8 @@ def _fetch(engine: sa.Engine, what: str, partnership: str | None,
     """The dataset as an Arrow table, streamed out of PostgreSQL with COPY (columnar all the
     way: no Python object per value)."""
     if what not in DATASETS:
-        raise NotFound(f"nothing to export called {what!r}; choose {', '.join(DATASETS)}")
+        raise NotFound("nothing to export called %(what)r; choose %(datasets)s", what=what,
+                       datasets=', '.join(DATASETS))
     sql = DATASETS[what]["sql"]
     allowed, allowed_params = readable_filter(actor, "s.id")
     sql += (f" AND {allowed.replace(':acc_voiv', '{acc_voiv}').replace(':acc_pids', '{acc_pids}')}"
@@ -285,7 +286,8 @@ def export(engine: sa.Engine, what: str, fmt: str, out: str | Path, *,
     ``companions``: a CSV gets its ``.csvt`` and ``.prj`` beside it (not for downloads).
     """
     if fmt not in EXPORT_FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise BadRequest("format must be one of %(export_formats)s",
+                         export_formats=', '.join(EXPORT_FORMATS))
     data = _fetch(engine, what, partnership, voivodeship, actor)
     fields = DATASETS[what]["fields"]
     geoms = shapely.from_wkb(data.column("wkb").to_numpy(zero_copy_only=False)) \

@@ -7,14 +7,14 @@ is refused with the field and the limit in the message, never cut.
 
 from __future__ import annotations
 
-from core.errors import BadRequest
+from core.errors import N_, Amount, BadRequest
 
 # Kinds of functional area (code -> English label; the UI translates the label).
 AREA_KINDS = {
-    "fua": "functional urban area",
-    "tourism": "tourism",
-    "river_valley": "river valley",
-    "other": "other",
+    "fua": N_("functional urban area"),
+    "tourism": N_("tourism"),
+    "river_valley": N_("river valley"),
+    "other": N_("other"),
 }
 # How an area's outline was made: the union of chosen gminas, or drawn on the map (a
 # regionalisation proposal accepted as an area is a set of gminas).
@@ -39,6 +39,12 @@ TEXT_LIMITS = {
     "crs": 100,
     "teryt": 7,
 }
+# Project costs in PLN: above "confirm" the form asks the user to confirm the amount (a
+# slipped zero is likelier than such a project); above "max" the server refuses it.
+COST_LIMITS = {
+    "confirm": 10_000_000_000,
+    "max": 100_000_000_000,
+}
 # Longest lists per field.
 LIST_LIMITS = {
     "gminas": 2_500,
@@ -55,26 +61,29 @@ def text(value, field: str, limit_key: str, *, required: bool = False) -> str:
     if value is None:
         value = ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadRequest(f"{field} must be text", details={"field": field})
+        raise BadRequest("%(field_name)s must be text", details={"field": field}, field_name=field)
     value = str(value).strip()
     if len(value) > limit:
-        raise BadRequest(f"{field} is longer than {limit:,} characters ({len(value):,} given)",
-                         details={"field": field, "limit": limit})
+        raise BadRequest("%(field_name)s is longer than %(limit)s characters (%(count)s given)",
+                         details={"field": field, "limit": limit}, field_name=field,
+                         limit=Amount(limit), count=Amount(len(value)))
     printable(value, field)
     if required and not value:
-        raise BadRequest(f"{field} must not be empty", details={"field": field})
+        raise BadRequest("%(field_name)s must not be empty", details={"field": field},
+                         field_name=field)
     return value
 
 
 def printable(value: str, field: str) -> None:
     """Text PostgreSQL can store: no NUL and no unpaired UTF-16 surrogate."""
     if "\x00" in value:
-        raise BadRequest(f"{field} holds a NUL character", details={"field": field})
+        raise BadRequest("%(field_name)s holds a NUL character", details={"field": field},
+                         field_name=field)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise BadRequest(f"{field} holds an unpaired surrogate (\\ud800-\\udfff), which is"
-                         " not a character", details={"field": field}) from None
+        raise BadRequest("%(field_name)s holds an unpaired surrogate (\\ud800-\\udfff), which is"
+                         " not a character", details={"field": field}, field_name=field) from None
 
 
 def whole_number(value, field: str, *, low: int = 1, high: int = MAX_VERSION) -> int:
@@ -83,11 +92,11 @@ def whole_number(value, field: str, *, low: int = 1, high: int = MAX_VERSION) ->
         digits = value.strip().lstrip("0") or "0"
         value = int(digits) if len(digits) <= 19 else high + 1  # no 4,300-digit parsing
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{field} must be a whole number, got {short(value)}",
-                         details={"field": field})
+        raise BadRequest("%(field_name)s must be a whole number, got %(value)s",
+                         details={"field": field}, field_name=field, value=short(value))
     if not low <= value <= high:
-        raise BadRequest(f"{field} must be between {low} and {high:,}",
-                         details={"field": field})
+        raise BadRequest("%(field_name)s must be between %(low)s and %(high)s",
+                         details={"field": field}, field_name=field, low=low, high=Amount(high))
     return value
 
 
@@ -97,8 +106,8 @@ def id_list(value, field: str) -> list[int]:
     if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 2**63 - 1
             for v in value):
-        raise BadRequest(f"{field} must be a list of ids (whole numbers)",
-                         details={"field": field})
+        raise BadRequest("%(field_name)s must be a list of ids (whole numbers)",
+                         details={"field": field}, field_name=field)
     limited(value, field)
     return sorted(set(value))
 
@@ -106,8 +115,9 @@ def id_list(value, field: str) -> list[int]:
 def limited(value: list, field: str) -> None:
     limit = LIST_LIMITS[field]
     if len(value) > limit:
-        raise BadRequest(f"{field} holds more than {limit:,} items ({len(value):,} given)",
-                         details={"field": field, "limit": limit})
+        raise BadRequest("%(field_name)s holds more than %(limit)s items (%(count)s given)",
+                         details={"field": field, "limit": limit}, field_name=field,
+                         limit=Amount(limit), count=Amount(len(value)))
 
 
 def crs(value, field: str = "crs") -> str:
@@ -116,17 +126,18 @@ def crs(value, field: str = "crs") -> str:
     from pyproj.exceptions import CRSError
 
     if value is None or value == "":
-        raise BadRequest(f"{field} must be a coordinate system such as EPSG:2180, not empty",
-                         details={"field": field})
+        raise BadRequest("%(field_name)s must be a coordinate system such as EPSG:2180, not empty",
+                         details={"field": field}, field_name=field)
     if not isinstance(value, str):
-        raise BadRequest(f"{field} must be text such as EPSG:2180, got {short(value)}",
-                         details={"field": field})
+        raise BadRequest("%(field_name)s must be text such as EPSG:2180, got %(value)s",
+                         details={"field": field}, field_name=field, value=short(value))
     text(value, field, "crs")
     try:
         CRS.from_user_input(value)
     except CRSError:
-        raise BadRequest(f"{field} {short(value)} is not a coordinate system; use e.g."
-                         " EPSG:2180 or EPSG:4326", details={"field": field}) from None
+        raise BadRequest("%(field_name)s %(value)s is not a coordinate system; use e.g."
+                         " EPSG:2180 or EPSG:4326", details={"field": field}, field_name=field,
+                         value=short(value)) from None
     return value
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.errors import BadRequest, InvalidInput, NotFound
+from core.errors import N_, BadRequest, InvalidInput, NotFound
 from services.access.rules import (
     SYSTEM,
     Principal,
@@ -22,7 +22,8 @@ from services.access.rules import (
 from services.db import database_errors
 from services.planning.fields import limited, text
 
-STATUSES = ("candidate", "active", "completed", "withdrawn")
+# Codes that are also the English labels (N_: the pages translate them).
+STATUSES = (N_("candidate"), N_("active"), N_("completed"), N_("withdrawn"))
 CSV_COLUMNS = ("partnership_id", "partnership_name", "member_teryt", "member_kind", "role")
 
 
@@ -50,25 +51,26 @@ def _resolve_members(conn, members: list[dict], where: str) -> list[dict]:
         elif kind == "powiat" and code in powiats:
             out.append({**m, "teryt": code, "member_kind": kind})
         elif kind not in ("gmina", "powiat"):
-            raise InvalidInput(f"member {code}: kind must be gmina or powiat, not {kind!r}",
-                               where=where)
+            raise InvalidInput("member %(code)s: kind must be gmina or powiat, not %(kind)r",
+                               where=where, code=code, kind=kind)
         else:
             unknown.append(code)
     if unknown:
-        raise InvalidInput(f"these member codes are not loaded {', '.join(sorted(set(unknown)))}"
-                           " (check the code and its kind)", where=where)
+        raise InvalidInput("these member codes are not loaded %(value)s"
+                           " (check the code and its kind)", where=where,
+                           value=', '.join(sorted(set(unknown))))
     return out
 
 
 def _check_leaders(pid: str, members: list[dict], where: str) -> None:
     leaders = [m for m in members if m.get("role", "member") == "leader"]
     if len(leaders) != 1:
-        raise InvalidInput(f"partnership {pid} must have exactly one leader, has {len(leaders)}",
-                           where=where)
+        raise InvalidInput("partnership %(pid)s must have exactly one leader, has %(count)s",
+                           where=where, pid=pid, count=len(leaders))
     bad = [m["role"] for m in members if m.get("role", "member") not in ("leader", "member")]
     if bad:
-        raise InvalidInput(f"partnership {pid}: role must be leader or member, not {bad[0]!r}",
-                           where=where)
+        raise InvalidInput("partnership %(pid)s: role must be leader or member, not %(bad)r",
+                           where=where, pid=pid, bad=bad[0])
 
 
 def _write(conn, pid: str, name: str, programme: str, members: list[dict], where: str,
@@ -81,9 +83,9 @@ def _write(conn, pid: str, name: str, programme: str, members: list[dict], where
         {"prog": programme, "pid": pid, "kinds": [m["member_kind"] for m in members],
          "codes": [m["teryt"] for m in members]}).all()
     if taken:
-        raise InvalidInput("already in another partnership of programme "
-                           f"{programme}: " + ", ".join(f"{c} ({p})" for c, p in taken),
-                           where=where)
+        raise InvalidInput("already in another partnership of programme %(programme)s:"
+                           " %(taken)s", where=where, programme=programme,
+                           taken=", ".join(f"{c} ({p})" for c, p in taken))
     conn.execute(sa.text(
         "INSERT INTO partnership (id, name, programme, status) VALUES (:id, :name, :prog,"
         " :status) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
@@ -119,16 +121,18 @@ def import_partnerships(engine: sa.Engine, path: str | Path, *,
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read the file ({type(exc).__name__})", where=where) from exc
+        raise InvalidInput("cannot read the file (%(kind)s)", where=where,
+                           kind=type(exc).__name__) from exc
     rows = list(csv.DictReader(io.StringIO(text)))
     missing = set(CSV_COLUMNS) - set(rows[0] if rows else {})
     if missing:
-        raise InvalidInput(f"missing columns: {', '.join(sorted(missing))}", where=where)
+        raise InvalidInput("missing columns: %(missing)s", where=where,
+                           missing=', '.join(sorted(missing)))
     groups: dict[str, dict] = {}
     for line, row in enumerate(rows, start=2):
         pid = row["partnership_id"].strip()
         if not pid:
-            raise InvalidInput(f"line {line}: no partnership_id", where=where)
+            raise InvalidInput("line %(line)s: no partnership_id", where=where, line=line)
         group = groups.setdefault(pid, {"name": row["partnership_name"].strip(), "members": []})
         group["members"].append({"teryt": row["member_teryt"], "member_kind": row["member_kind"],
                                  "role": (row["role"] or "member").strip()})
@@ -152,7 +156,8 @@ def _checked_change(data: dict) -> dict:
     """The fields of a partnership change, typed and within their limits."""
     unknown = sorted(set(data) - {"name", "status", "members"})
     if unknown:
-        raise BadRequest(f"cannot change {', '.join(unknown)}; fields: name, status, members")
+        raise BadRequest("cannot change %(unknown)s; fields: name, status, members",
+                         unknown=', '.join(unknown))
     out = {}
     if "name" in data:
         if not isinstance(data["name"], str):
@@ -160,7 +165,7 @@ def _checked_change(data: dict) -> dict:
         out["name"] = text(data["name"], "name", "partnership.name", required=True)
     if "status" in data:
         if not isinstance(data["status"], str) or data["status"] not in STATUSES:
-            raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
+            raise BadRequest("status must be one of %(statuses)s", statuses=', '.join(STATUSES))
         out["status"] = data["status"]
     if "members" in data:
         members = data["members"]
@@ -188,7 +193,7 @@ def update_partnership(engine: sa.Engine, pid: str, data: dict, *,
             "SELECT name, programme, status FROM partnership WHERE id = :id FOR UPDATE"),
             {"id": pid}).mappings().first()
         if current is None:
-            raise NotFound(f"no partnership {pid!r}")
+            raise NotFound("no partnership %(pid)r", pid=pid)
         if "name" in change or "status" in change:
             require_partnership_change(conn, actor, pid)
         name = change.get("name", current["name"])
@@ -243,7 +248,7 @@ def get_partnership(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -
             " ST_AsGeoJSON(ST_Transform(ST_Multi(ST_SimplifyPreserveTopology(geom, 50)), 4326),"
             " 5)::json AS geometry FROM partnership WHERE id = :id"), {"id": pid}).mappings().first()
         if row is None:
-            raise NotFound(f"no partnership {pid!r}")
+            raise NotFound("no partnership %(pid)r", pid=pid)
         members = conn.execute(sa.text(
             "SELECT m.member_kind, m.teryt, m.role, coalesce(g.name, p.name) AS name"
             " FROM partnership_member m LEFT JOIN gmina g ON m.member_kind = 'gmina'"

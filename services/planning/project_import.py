@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from core.errors import BadRequest, InvalidInput
+from core.errors import BadRequest, InvalidInput, Text
 from layers.bounded import run_bounded
 from layers.vector import read_all
 from services.access.rules import SYSTEM, Principal, require_write
@@ -53,12 +53,12 @@ ALIASES = {
 def _mapping(columns: list[str], given: dict[str, str]) -> dict[str, str]:
     unknown_targets = sorted(set(given) - set(TARGETS))
     if unknown_targets:
-        raise BadRequest(f"cannot map to {', '.join(unknown_targets)}; attributes: "
-                         + ", ".join(TARGETS))
+        raise BadRequest("cannot map to %(unknown)s; attributes: %(targets)s",
+                         unknown=", ".join(unknown_targets), targets=", ".join(TARGETS))
     missing = sorted({s for s in given.values() if s not in columns})
     if missing:
-        raise InvalidInput(f"no such fields in the file: {', '.join(missing)}; fields: "
-                           + ", ".join(columns))
+        raise InvalidInput("no such fields in the file: %(missing)s; fields: %(fields)s",
+                           missing=", ".join(missing), fields=", ".join(columns))
     mapping = dict(given)
     lower = {c.lower(): c for c in columns}
     for target in TARGETS:
@@ -67,8 +67,8 @@ def _mapping(columns: list[str], given: dict[str, str]) -> dict[str, str]:
             if found:
                 mapping[target] = found
     if "title" not in mapping:
-        raise InvalidInput("no field holds the title: map one with title=FIELD; fields: "
-                           + ", ".join(columns))
+        raise InvalidInput("no field holds the title: map one with title=FIELD; fields:"
+                           " %(fields)s", fields=", ".join(columns))
     return mapping
 
 
@@ -99,8 +99,8 @@ def parse_value_maps(items) -> dict[str, dict[str, str]]:
             field, sep, rest = str(item).partition(":")
             value, sep2, code = rest.rpartition("=")
             if not sep or not sep2 or not field or not code:
-                raise BadRequest(f"--map-value {item!r}: write FIELD:VALUE=CODE, e.g."
-                                 ' funding:"FEPZ 2021-2027"=fe_regional')
+                raise BadRequest("--map-value %(item)r: write FIELD:VALUE=CODE, e.g."
+                                 ' funding:"FEPZ 2021-2027"=fe_regional', item=item)
             pairs.append((field, value.strip().strip('"\''), code.strip()))
     out: dict[str, dict[str, str]] = {}
     for field, value, code in pairs:
@@ -116,14 +116,16 @@ def _resolve_value_maps(given: dict[str, dict[str, str]], fields: dict[str, str]
         target = by_source.get(field.lower()) if by_source.get(field.lower()) in \
             VOCABULARIES else _target_of(field)
         if target is None:
-            raise BadRequest(f"--map-value {field}: values can be decided for "
-                             + ", ".join(VOCABULARIES) + " (or the file's fields mapped to"
-                             " them)")
+            raise BadRequest("--map-value %(field_name)s: values can be decided for"
+                             " %(targets)s (or the file's fields mapped to them)",
+                             field_name=field, targets=", ".join(VOCABULARIES))
         codes = [t.code for t in VOCABULARIES[target]]
         for value, code in values.items():
             if code not in codes:
-                raise BadRequest(f"--map-value {field}:{value}={code}: {code!r} is not a"
-                                 f" {target}; choose one of {', '.join(codes)}")
+                raise BadRequest("--map-value %(field_name)s:%(value)s=%(code)s: %(code_value)r"
+                                 " is not a %(target)s; choose one of %(codes)s", field_name=field,
+                                 value=value, code=code, code_value=code, target=target,
+                                 codes=', '.join(codes))
         out.setdefault(target, {}).update(values)
     return out
 
@@ -177,8 +179,9 @@ class _Values:
         values = {t: sorted(seen.values(), key=lambda e: -e["count"])[:SHOW]
                   for t, seen in self.seen.items() if seen}
         warnings = [
-            f"{t}: {e['count']} × {e['value']!r} not recognised, taken as {e['as']!r};"
-            f" decide with --map-value {t}:\"{e['value']}\"=CODE"
+            Text("%(target)s: %(count)s × %(value)r not recognised, taken as %(code)r; decide"
+                 " with --map-value %(target)s:\"%(written)s\"=CODE", target=t,
+                 count=e["count"], value=e["value"], code=e["as"], written=e["value"])
             for t, entries in unmapped.items() for e in entries]
         return unmapped, values, warnings
 
@@ -192,8 +195,9 @@ def _attributes(rows: list[dict], fields: dict[str, str], values: _Values, label
             try:
                 attrs[target] = _value(row[field_name])
             except TypeError as exc:
-                bad = (f"field {field_name!r} holds {exc} values, which cannot become"
-                       f" {target}; leave it unmapped")
+                bad = Text("field %(field_name)r holds %(kind)s values, which cannot become"
+                           " %(target)s; leave it unmapped", field_name=field_name, kind=str(exc),
+                           target=target)
                 break
         if bad is None:
             raw_funding = attrs.get("funding_source")
@@ -206,9 +210,9 @@ def _attributes(rows: list[dict], fields: dict[str, str], values: _Values, label
                 funding_label = attrs.pop("funding_label", None)
                 attrs = {**clean_attributes(attrs), "funding_label": funding_label}
             except BadRequest as exc:
-                bad = exc.message
+                bad = Text(exc.template, **exc.params)
         if bad is not None:
-            problems.append(f"{label(i)}: {bad}")
+            problems.append(Text("%(feature)s: %(problem)s", feature=label(i), problem=bad))
             attrs = None
         out.append(attrs)
     return out
@@ -238,7 +242,7 @@ def read_projects(path: str | Path, *, mapping: dict[str, str] | None = None,
         prefix = f"{where}: " if len(sources) > 1 else ""
 
         def label(i: int, prefix=prefix) -> str:
-            return f"{prefix}feature {i + 1}"
+            return Text("%(prefix)sfeature %(number)s", prefix=prefix, number=i + 1)
 
         geoms = np.asarray(frame.geometry.values, dtype=object)
         projected, geometry_problems = check_many(geoms, crs or frame.crs)
@@ -246,8 +250,9 @@ def read_projects(path: str | Path, *, mapping: dict[str, str] | None = None,
         attributes = _attributes(rows, fields, values, label, problems)
         for i in np.flatnonzero(geometry_problems != None):  # noqa: E711
             reason = geometry_problems[i]
-            problems.append(f"{label(i)} has no geometry" if reason == "the geometry is empty"
-                            else f"{label(i)}: {reason}")
+            problems.append(Text("%(feature)s has no geometry", feature=label(i))
+                            if reason == "the geometry is empty"
+                            else Text("%(feature)s: %(problem)s", feature=label(i), problem=reason))
         for attrs, geom, problem in zip(attributes, projected, geometry_problems,
                                         strict=True):
             if attrs is not None and problem is None:
@@ -338,9 +343,10 @@ def import_projects(engine: sa.Engine, path: str | Path, partnership: str, *,
     if preview:
         return {**parsed, "created": []}
     if parsed["problems"]:
-        raise InvalidInput(parsed["problems"][0]
-                           + (f" (and {parsed['problem_count'] - 1} more problems)"
-                              if parsed["problem_count"] > 1 else ""), where=str(path))
+        if parsed["problem_count"] > 1:
+            raise InvalidInput("%(problem)s (and %(more)s more problems)", where=str(path),
+                               problem=parsed["problems"][0], more=parsed["problem_count"] - 1)
+        raise InvalidInput("%(problem)s", where=str(path), problem=parsed["problems"][0])
     with database_errors(), engine.begin() as conn:
         require_write(conn, actor, partnership)
         created = _insert_all(conn, partnership, records, author=author_of(actor, author),

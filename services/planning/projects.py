@@ -18,11 +18,12 @@ from services.access.rules import (
     require_write,
 )
 from services.db import database_errors
-from services.planning.fields import crs, id_list, limited, short, text, whole_number
+from services.planning.fields import COST_LIMITS, crs, id_list, limited, short, text, whole_number
 from services.planning.versioning import (
     accept,
     accepted_version,
     author_of,
+    conflict,
     expected_version,
     history,
     lock_current,
@@ -37,7 +38,7 @@ TEXT_FIELDS = {"title": "project.title", "description": "project.description",
                "theme": "project.theme"}
 ATTRIBUTES = ("title", "description", "theme", "cost_pln", "funding_source", "start_date",
               "end_date", "milestones", "feasibility", "priority", "area_ids")
-MAX_COST = Decimal("1e13")
+MAX_COST = Decimal(COST_LIMITS["max"])  # the workspace form checks the same table
 ACCEPTED = {*ATTRIBUTES, "geometry", "crs", "gminas", "comment", "version"}
 
 
@@ -45,11 +46,13 @@ def _date(value, name: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str | dt.date):
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {short(value)}")
+        raise BadRequest("%(name)s must be a date YYYY-MM-DD, got %(value)s", name=name,
+                         value=short(value), field=name)
     try:
         return dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {short(value)}") from None
+        raise BadRequest("%(name)s must be a date YYYY-MM-DD, got %(value)s", name=name,
+                         value=short(value), field=name) from None
 
 
 def clean_attributes(payload: dict, current: dict | None = None) -> dict:
@@ -62,18 +65,24 @@ def clean_attributes(payload: dict, current: dict | None = None) -> dict:
         try:
             cost = Decimal(str(out["cost_pln"]).replace(" ", "").replace(",", "."))
         except InvalidOperation:
-            raise BadRequest(f"cost_pln must be a number, got {short(out['cost_pln'])}") from None
-        if not cost.is_finite() or cost < 0 or cost >= MAX_COST:
-            raise BadRequest("cost_pln must be a non-negative amount in PLN")
+            raise BadRequest("cost_pln must be a number, got %(value)s", field="cost_pln",
+                             value=short(out['cost_pln'])) from None
+        if not cost.is_finite() or cost < 0:
+            raise BadRequest("cost_pln must be a non-negative amount in PLN", field="cost_pln")
+        if cost > MAX_COST:  # refused, never cut: more than any partnership's project costs
+            raise BadRequest("cost_pln must be at most %(limit)s PLN", field="cost_pln",
+                             limit=f"{MAX_COST:,.0f}".replace(",", " "))
         out["cost_pln"] = str(cost.quantize(Decimal("0.01")))
     else:
         out["cost_pln"] = None
     out["funding_source"] = out["funding_source"] or "other"
     if not isinstance(out["funding_source"], str) or out["funding_source"] not in FUNDING_SOURCES:
-        raise BadRequest(f"funding_source must be one of {', '.join(FUNDING_SOURCES)}")
+        raise BadRequest("funding_source must be one of %(funding_sources)s",
+                         field="funding_source", funding_sources=', '.join(FUNDING_SOURCES))
     out["feasibility"] = out["feasibility"] or "none"
     if not isinstance(out["feasibility"], str) or out["feasibility"] not in FEASIBILITY:
-        raise BadRequest(f"feasibility must be one of {', '.join(FEASIBILITY)}")
+        raise BadRequest("feasibility must be one of %(feasibility)s", field="feasibility",
+                         feasibility=', '.join(FEASIBILITY))
     priority = out["priority"] if out["priority"] is not None else 2
     if isinstance(priority, float) and priority.is_integer():
         priority = int(priority)  # 2.0 from a spreadsheet column
@@ -81,11 +90,11 @@ def clean_attributes(payload: dict, current: dict | None = None) -> dict:
     out["start_date"] = _date(out["start_date"], "start_date")
     out["end_date"] = _date(out["end_date"], "end_date")
     if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
-        raise BadRequest("end_date is before start_date")
+        raise BadRequest("end_date is before start_date", field="end_date")
     milestones = out["milestones"] or []
     if not isinstance(milestones, list) or not all(
             isinstance(m, dict) and set(m) <= {"name", "date"} for m in milestones):
-        raise BadRequest("milestones must be a list of {name, date}")
+        raise BadRequest("milestones must be a list of {name, date}", field="milestones")
     limited(milestones, "milestones")
     out["milestones"] = [{"name": text(m.get("name"), "milestone name", "milestone.name",
                                        required=True),
@@ -100,7 +109,7 @@ def clean_geometry(payload: dict) -> str:
         geom = from_geojson(payload.get("geometry"), families=("point", "line", "polygon"),
                             crs=crs(payload["crs"]) if "crs" in payload else "EPSG:4326")
     except GeometryProblem as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.reason.template, **exc.reason.params) from None
     return shapely.to_wkb(shapely.set_srid(geom, 2180), hex=True, include_srid=True)
 
 
@@ -111,11 +120,12 @@ def _check_links(conn, pid: str, attrs: dict, gminas) -> list[str] | None:
             " AND NOT deleted"), {"ids": attrs["area_ids"], "p": pid}).scalars())
         missing = sorted(set(attrs["area_ids"]) - found)
         if missing:
-            raise InvalidInput(f"functional areas {missing} are not areas of partnership {pid}")
+            raise InvalidInput("functional areas %(missing)s are not areas of partnership %(pid)s",
+                               missing=missing, pid=pid)
     if gminas is None:
         return None
     if not isinstance(gminas, list) or not all(isinstance(g, str) for g in gminas):
-        raise BadRequest("gminas must be a list of TERYT codes")
+        raise BadRequest("gminas must be a list of TERYT codes", field="gminas")
     limited(gminas, "gminas")
     for code in gminas:
         text(code, "gminas", "teryt")
@@ -123,7 +133,7 @@ def _check_links(conn, pid: str, attrs: dict, gminas) -> list[str] | None:
                              {"t": gminas}).scalars())
     unknown = sorted(set(gminas) - found)
     if unknown:
-        raise InvalidInput(f"unknown gminas: {', '.join(unknown)}")
+        raise InvalidInput("unknown gminas: %(unknown)s", unknown=', '.join(unknown))
     return sorted(set(gminas))
 
 
@@ -149,8 +159,9 @@ def _checked(payload: dict) -> str:
     """Refuse fields a project does not have; the change's comment within its limit."""
     unknown = sorted(set(payload) - ACCEPTED)
     if unknown:
-        raise BadRequest(f"unknown field {', '.join(unknown)}; fields:"
-                         f" {', '.join(sorted(ACCEPTED))}")
+        raise BadRequest("unknown field %(unknown)s; fields:"
+                         " %(accepted)s", unknown=', '.join(unknown),
+                         accepted=', '.join(sorted(ACCEPTED)))
     return text(payload.get("comment"), "comment", "change.comment")
 
 
@@ -187,7 +198,7 @@ def _partnership_of(conn, project_id: int) -> str:
     pid = conn.execute(sa.text("SELECT partnership_id FROM project WHERE id = :id"
                                " AND NOT deleted"), {"id": project_id}).scalar_one_or_none()
     if pid is None:
-        raise NotFound(f"no project {project_id}")
+        raise NotFound("no project %(project_id)s", project_id=project_id)
     return pid
 
 
@@ -240,6 +251,29 @@ def _change(engine: sa.Engine, project_id: int, payload: dict, action: str, *, a
     return get_project(engine, project_id, actor=actor)
 
 
+def delete_project(engine: sa.Engine, project_id: int, based_on, *, author: str = "",
+                   actor: Principal = SYSTEM) -> None:
+    """Mark a project deleted (kept in the history, restorable by the database owner), when
+    ``based_on`` is its current version; a stale version is refused with 409 and kept."""
+    author = author_of(actor, author)
+    expected = expected_version(based_on)
+    refused = None
+    with database_errors(), engine.begin() as conn:
+        require_write(conn, actor, _partnership_of(conn, project_id))
+        current = lock_current(conn, "project", project_id)
+        if current["version"] != expected:
+            refused = conflict("project", project_id, current, expected)
+        else:
+            conn.execute(sa.text("UPDATE project SET deleted = true, version = version + 1"
+                                 " WHERE id = :id"), {"id": project_id})
+            accept(conn, actor, "project", project_id, expected + 1, "delete", author, "",
+                   {"deleted": True}, None,
+                   before={"title": current["title"], "version": current["version"]},
+                   after={"deleted": True})
+    if refused:
+        raise refused
+
+
 def restore_project(engine: sa.Engine, project_id: int, version: int, based_on, *,
                     author: str = "", actor: Principal = SYSTEM) -> dict:
     version = whole_number(version, "restore")
@@ -276,7 +310,7 @@ def get_project(engine: sa.Engine, project_id: int, *, actor: Principal = SYSTEM
         row = conn.execute(sa.text(PROJECT_SELECT + " WHERE id = :id AND NOT deleted"),
                            {"id": project_id}).mappings().first()
     if row is None:
-        raise NotFound(f"no project {project_id}")
+        raise NotFound("no project %(project_id)s", project_id=project_id)
     return _plain(row)
 
 

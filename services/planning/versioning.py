@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from core.errors import BadRequest, Conflict, NotFound
+from core.errors import N_, BadRequest, Conflict, NotFound, Text
 from services.planning.fields import text, whole_number
 
-TABLES = {"functional_area": "functional area", "project": "project"}
+TABLES = {"functional_area": N_("functional area"), "project": N_("project")}
 
 
 def record(conn, kind: str, object_id: int, version: int | None, outcome: str, action: str,
@@ -80,14 +80,16 @@ def lock_current(conn, kind: str, object_id: int) -> dict:
         f"SELECT * FROM {kind} WHERE id = :id AND NOT deleted FOR UPDATE"),
         {"id": object_id}).mappings().first()
     if row is None:
-        raise NotFound(f"no {TABLES[kind]} {object_id}")
+        raise NotFound("no %(tables)s %(object_id)s", tables=Text(TABLES[kind]),
+                       object_id=object_id)
     return dict(row)
 
 
 def conflict(kind: str, object_id: int, current: dict, expected: int) -> Conflict:
     return Conflict(
-        f"the {TABLES[kind]} was changed by someone else: you edited version {expected}, the"
-        f" current one is {current['version']}; your attempt is kept in the history",
+        "the %(what)s was changed by someone else: you edited version %(yours)s, the current"
+        " one is %(current)s; your attempt is kept in the history", what=Text(TABLES[kind]),
+        yours=expected, current=current["version"],
         details={"current_version": current["version"], "your_version": expected})
 
 
@@ -98,7 +100,8 @@ def history(conn, kind: str, object_id: int) -> list[dict]:
         " WHERE object_kind = :kind AND object_id = :id ORDER BY id"),
         {"kind": kind, "id": object_id}).mappings().all()
     if not rows:
-        raise NotFound(f"no {TABLES[kind]} {object_id}")
+        raise NotFound("no %(tables)s %(object_id)s", tables=Text(TABLES[kind]),
+                       object_id=object_id)
     return [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rows]
 
 
@@ -109,5 +112,6 @@ def accepted_version(conn, kind: str, object_id: int, version: int) -> dict:
         " AND outcome = 'accepted' ORDER BY id DESC LIMIT 1"),
         {"kind": kind, "id": object_id, "v": version}).mappings().first()
     if row is None:
-        raise NotFound(f"{TABLES[kind]} {object_id} has no version {version}")
+        raise NotFound("%(tables)s %(object_id)s has no version %(version)s",
+                       tables=Text(TABLES[kind]), object_id=object_id, version=version)
     return dict(row)

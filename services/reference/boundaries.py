@@ -74,17 +74,16 @@ def _pick_field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, .
     fields = [c for c in frame.columns if c != frame.geometry.name]
     if given:
         if given not in fields:
-            raise InvalidInput(f"no field {given!r} for the {what}; fields: {listing(fields)}",
-                               where=where)
+            raise InvalidInput("no field %(given)r for the %(what)s; fields: %(value)s",
+                               where=where, given=given, what=what, value=listing(fields))
         return given
     for name in candidates:
         if name in fields:
             return name
     raise InvalidInput(
-        f"no {what} field found (tried {', '.join(candidates)}); name it with {option}; "
-        f"fields: {listing(fields)}",
-        where=where,
-    )
+        "no %(what)s field found (tried %(candidates)s); name it with %(option)s; "
+        "fields: %(value)s", where=where, what=what, candidates=', '.join(candidates),
+                       option=option, value=listing(fields))
 
 
 def _check_codes(codes: pd.Series, lvl: Level, where: str) -> None:
@@ -99,15 +98,15 @@ def _check_codes(codes: pd.Series, lvl: Level, where: str) -> None:
         if lvl.name == "gmina" and all(len(c) == 7 and c[6] in "4589" for c in bad):
             hint = "; type digits 4/5 are town and rural parts, 8/9 districts, not gminas"
         raise InvalidInput(
-            f"{len(bad)} {lvl.name} codes are not valid TERYT ({lvl.code_length} digits "
-            f"expected): {listing(repr(c) for c in bad)}{hint}",
-            where=where,
-        )
+            "%(count)s %(name)s codes are not valid TERYT (%(code_length)s digits "
+            "expected): %(value)s%(hint)s", where=where, count=len(bad), name=lvl.name,
+                           code_length=lvl.code_length, value=listing(repr(c) for c in bad),
+                           hint=hint)
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
         raise InvalidInput(
-            f"duplicate {lvl.name} codes: {listing(sorted(set(duplicated)))}", where=where
-        )
+            "duplicate %(name)s codes: %(value)s", where=where, name=lvl.name,
+                           value=listing(sorted(set(duplicated))))
 
 
 def _resolve_crs(source: VectorSource, crs: str | None) -> CRS:
@@ -115,7 +114,7 @@ def _resolve_crs(source: VectorSource, crs: str | None) -> CRS:
         try:
             return CRS.from_user_input(crs)
         except CRSError as exc:
-            raise InvalidInput(f"unknown CRS {crs!r}", where=source.name) from exc
+            raise InvalidInput("unknown CRS %(crs)r", where=source.name, crs=crs) from exc
     if source.frame.crs is None:
         raise InvalidInput(
             "the dataset has no coordinate reference system (a Shapefile without .prj?); "
@@ -132,7 +131,7 @@ def _as_of(source: VectorSource, as_of: str | dt.date | None) -> tuple[dt.date, 
         try:
             return dt.date.fromisoformat(as_of), None
         except ValueError:
-            raise InvalidInput(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+            raise InvalidInput("--as-of %(as_of)r is not a date YYYY-MM-DD", as_of=as_of) from None
     if "IIP_WERSJA" in source.frame.columns:  # PRG: version time of each object
         versions = pd.to_datetime(source.frame["IIP_WERSJA"], errors="coerce", utc=True)
         if versions.notna().any():
@@ -183,19 +182,20 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
     names = frame[name_col].astype("string").str.strip()
     if names.isna().any() or (names == "").any():
         missing = codes[(names.isna() | (names == "")).to_numpy()]
-        raise InvalidInput(f"units without a name in {name_col!r}: {listing(missing)}",
-                           where=where)
+        raise InvalidInput("units without a name in %(name_col)r: %(value)s",
+                           where=where, name_col=name_col, value=listing(missing))
 
     geoms = np.asarray(frame.geometry.array, dtype=object)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
-        raise InvalidInput(f"units without geometry: {listing(codes[empty])}", where=where)
+        raise InvalidInput("units without geometry: %(value)s", where=where,
+                           value=listing(codes[empty]))
     kinds = shapely.get_type_id(geoms)
     not_polygonal = ~np.isin(kinds, (3, 6))
     if not_polygonal.any():
         raise InvalidInput(
-            f"boundaries must be polygons; {listing(codes[not_polygonal])} are not", where=where
-        )
+            "boundaries must be polygons; %(value)s are not", where=where,
+                           value=listing(codes[not_polygonal]))
 
     source_crs = _resolve_crs(source, crs)
     projected = to_puwg1992(frame.set_crs(source_crs, allow_override=True))
@@ -208,16 +208,15 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
         elif not source_crs.is_geographic and axes_look_swapped(geoms2180):
             hint = "; the coordinates look like degrees: is the CRS right?"
         raise InvalidInput(
-            f"coordinates outside Poland for {outside.sum()} units: "
-            f"{listing(codes[outside])} (CRS {source_crs.to_string()}){hint}",
-            where=where,
-        )
+            "coordinates outside Poland for %(value)s units: "
+            "%(value2)s (CRS %(value3)s)%(hint)s", where=where, value=outside.sum(),
+                           value2=listing(codes[outside]), value3=source_crs.to_string(), hint=hint)
     repaired_geoms, was_invalid = repair_polygons(geoms2180)
     collapsed = shapely.is_empty(repaired_geoms)
     if collapsed.any():
         raise InvalidInput(
-            f"geometries with no area left after repair: {listing(codes[collapsed])}",
-            where=where,
+            "geometries with no area left after repair: %(value)s",
+            where=where, value=listing(codes[collapsed]),
         )
     if was_invalid.any():
         warnings.append(

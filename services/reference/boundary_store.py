@@ -42,9 +42,10 @@ def _check_parents(conn, lvl: Level, codes: list[str], where: str) -> tuple[int,
     orphans = [c for c in codes if c[: parent.code_length] not in existing]
     if orphans:
         raise InvalidInput(
-            f"{len(orphans)} units have no {parent.name} in the database: "
-            + listing(f"{c} (needs {parent.name} {c[:parent.code_length]})" for c in orphans),
-            where=where,
+            "%(count)s units have no %(parent)s in the database: %(units)s",
+            where=where, count=len(orphans), parent=parent.name,
+            units=listing(f"{c} (needs {parent.name} {c[:parent.code_length]})"
+                          for c in orphans),
         )
     return len(existing), []
 

@@ -29,7 +29,8 @@ def mirror_paths(data_dir: Path) -> dict[str, Path]:
     paths = {lvl: data_dir / rel for lvl, rel in MIRROR_BOUNDARIES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
-        raise InvalidInput(f"the data mirror lacks {', '.join(missing)}", where=str(data_dir))
+        raise InvalidInput("the data mirror lacks %(missing)s", where=str(data_dir),
+                           missing=', '.join(missing))
     return paths
 
 
@@ -95,7 +96,7 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
     reports.append(derived.post_working_share(engine))
     reports.append(derived.composite(engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],
                                      DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
-                                     groups="gmina-type"))
+                                     groups="gmina-type", name_en=DEMO_RISK_INDEX["name_en"]))
     return reports
 
 

@@ -65,9 +65,11 @@ def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = No
     """A FeatureCollection (EPSG:4326) of one level's units, simplified in PostGIS."""
     lvl = get_level(level)
     if voivodeship is not None and voivodeship not in VOIVODESHIP_CODES:
-        raise BadRequest(f"voivodeship must be a 2-digit TERYT code, got {voivodeship!r}")
+        raise BadRequest("voivodeship must be a 2-digit TERYT code, got %(voivodeship)r",
+                         voivodeship=voivodeship)
     if not 0 <= tolerance_m <= MAX_TOLERANCE_M:
-        raise BadRequest(f"tolerance must be between 0 and {MAX_TOLERANCE_M:.0f} m")
+        raise BadRequest("tolerance must be between 0 and %(max_tolerance_m).0f m",
+                         max_tolerance_m=MAX_TOLERANCE_M)
     sql = sa.text(
         "SELECT json_build_object('type', 'FeatureCollection', 'features',"
         " coalesce(json_agg(f.feature ORDER BY f.id), '[]'::json))::text FROM ("
@@ -83,3 +85,71 @@ def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = No
     with database_errors(), engine.connect() as conn:
         return conn.execute(sql, {"tol": tolerance_m, "voiv": voivodeship, "limit": limit,
                                   "offset": offset}).scalar_one()
+
+
+# Polish letters with diacritics and what a keyboard without them types ("lodz" finds Łódź):
+# PostgreSQL's translate() folds the stored names, Python's str.translate folds the query.
+DIACRITICS = "ĄĆĘŁŃÓŚŹŻąćęłńóśźż"
+FOLDED = "ACELNOSZZacelnoszz"
+_FOLD = str.maketrans(DIACRITICS, FOLDED)
+SEARCH_LIMIT_DEFAULT = 10
+SEARCH_LIMIT_MAX = 50
+SEARCH_QUERY_MAX = 100
+SEARCH_LEVELS = ("gmina", "powiat")
+"""The levels a user searches by name or TERYT (from the catalogue: identifiers are safe)."""
+
+
+def fold(text: str) -> str:
+    """Lower case without Polish diacritics: how both the query and the names are compared."""
+    return text.translate(_FOLD).lower()
+
+
+def search_units(engine: sa.Engine, query: str, *, limit: int = SEARCH_LIMIT_DEFAULT
+                 ) -> list[dict]:
+    """Gminas and powiats whose name or TERYT matches ``query``, best matches first.
+
+    A query of digits matches TERYT codes from their start; any other matches names
+    regardless of case and Polish diacritics, names that start with it first. Each hit has
+    its level, TERYT, name, the powiat and voivodeship it lies in, and its bounding box
+    ``[west, south, east, north]`` in EPSG:4326 (for zooming to it)."""
+    # NUL cannot be stored or compared in PostgreSQL text: no name holds it.
+    text = " ".join((query or "").replace("\x00", " ").split())
+    if not text:
+        raise BadRequest("q must not be empty: give a name or a TERYT code", field="q")
+    if len(text) > SEARCH_QUERY_MAX:
+        raise BadRequest("q must be at most %(search_query_max)s characters", field="q",
+                         search_query_max=SEARCH_QUERY_MAX)
+    if not 1 <= limit <= SEARCH_LIMIT_MAX:
+        raise BadRequest("limit must be between 1 and %(search_limit_max)s", field="limit",
+                         search_limit_max=SEARCH_LIMIT_MAX)
+    by_code = text.isdigit()
+    # LIKE wildcards typed by the user are matched literally.
+    needle = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    parts = []
+    for level in SEARCH_LEVELS:
+        lvl = get_level(level)
+        powiat = ("(SELECT p.name FROM powiat p WHERE p.teryt = u.powiat_teryt)"
+                  if level == "gmina" else "NULL")
+        kind = "u.gmina_type" if level == "gmina" else "NULL::smallint"
+        parts.append(
+            f"SELECT '{lvl.name}' AS level, u.teryt, u.name, {kind} AS gmina_type,"
+            f" {powiat} AS powiat, v.name AS voivodeship,"
+            " ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north,"
+            " lower(translate(u.name, :from, :to)) AS folded"
+            f" FROM {lvl.name} u JOIN voivodeship v ON v.teryt = u.voivodeship_teryt,"
+            " LATERAL (SELECT Box2D(ST_Transform(ST_Envelope(u.geom), 4326))) AS e(b)"
+            + (" WHERE u.teryt LIKE :needle || '%'" if by_code else
+               " WHERE lower(translate(u.name, :from, :to)) LIKE '%' || :needle || '%'"))
+    sql = sa.text(
+        "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS hits"
+        + (" ORDER BY length(teryt), teryt" if by_code else
+           " ORDER BY (folded LIKE :needle || '%') DESC, length(name), level, teryt") +
+        " LIMIT :limit")
+    with database_errors(), engine.connect() as conn:
+        rows = conn.execute(sql, {"needle": needle, "from": DIACRITICS, "to": FOLDED,
+                                  "limit": limit}).mappings().all()
+    return [{"level": r["level"], "teryt": r["teryt"], "name": r["name"],
+             "gmina_type": r["gmina_type"], "powiat": r["powiat"],
+             "voivodeship": r["voivodeship"].lower(),
+             "bbox": [round(float(r[k]), 5) for k in ("west", "south", "east", "north")]}
+            for r in rows]

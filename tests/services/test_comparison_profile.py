@@ -36,7 +36,7 @@ def podlaskie(reference_engine, indicator_reports, partnerships_loaded, data_dir
     derived.net_migration(reference_engine, data_dir / "flows" / "migration_gmina_2023.csv", 2023)
     derived.composite(reference_engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],
                       DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
-                      groups="gmina-type")
+                      groups="gmina-type", name_en=DEMO_RISK_INDEX["name_en"])
     return compare(reference_engine, VOIVODESHIP)
 
 
@@ -120,10 +120,10 @@ def test_csv_is_for_polish_excel(podlaskie):
     header, body = rows[0], rows[1:]
     assert header[:6] == ["Rodzaj jednostki", "Kod", "Nazwa", "Liczba gmin",
                           "Powierzchnia [km²]", f"Ludność ({podlaskie['population_year']})"]
-    assert "Bezrobotni zarejestrowani na 1000 mieszkańców [osoby] (2024)" in header
+    assert "Bezrobotni zarejestrowani na 1000 mieszkańców [‰] (2024)" in header
     assert [r[2] for r in body[-2:]] == ["podlaskie", "Polska"]
     assert [r[0] for r in body] == ["partnerstwo"] * 3 + ["województwo", "kraj"]
-    column = header.index("Bezrobotni zarejestrowani na 1000 mieszkańców [osoby] (2024)")
+    column = header.index("Bezrobotni zarejestrowani na 1000 mieszkańców [‰] (2024)")
     for row, unit in zip(body, podlaskie["units"], strict=True):
         cell = row[column]
         assert "." not in cell and "," in cell  # a decimal comma, no point
@@ -131,7 +131,7 @@ def test_csv_is_for_polish_excel(podlaskie):
             unit["indicators"]["unemployed_per_1000"]["value"], abs=5e-5)
     english = list(csv.reader(io.StringIO(comparison_csv(podlaskie, "en")[1:]), delimiter=";"))
     assert english[0][:3] == ["Kind of unit", "Code", "Name"]
-    assert "Registered unemployed per 1,000 residents [osoby] (2024)" in english[0]
+    assert "Registered unemployed per 1,000 residents [‰] (2024)" in english[0]
     assert english[1][0] == "partnership"
 
 

@@ -77,7 +77,8 @@ def test_composite_index_within_gmina_types(reference_engine, unemployment_rate,
     derived.population_change(reference_engine, 2021, 2022)
     report = derived.composite(
         reference_engine, "risk_test", "Indeks testowy", 2022,
-        {"unemployed_per_1000": 2, "population_change_pct_1y": 1}, groups="gmina-type")
+        {"unemployed_per_1000": 2, "population_change_pct_1y": 1}, groups="gmina-type",
+        name_en="Test index")
     index = values(reference_engine, "risk_test", 2022)
     assert report.gminas == len(index) == 2477
     with reference_engine.connect() as conn:

@@ -41,7 +41,7 @@ def prepare(engine) -> None:
     derived.post_working_share(engine)
     derived.composite(engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],
                       DEMO_RISK_INDEX["year"], DEMO_RISK_INDEX["components"],
-                      groups="gmina-type")
+                      groups="gmina-type", name_en=DEMO_RISK_INDEX["name_en"])
     run_analysis(engine, "lisa", "marginalisation_risk", 2024, seed=2024, permutations=999,
                  reuse=True)
     run_analysis(engine, "gi", "marginalisation_risk", 2024, seed=2024, reuse=True)

@@ -113,7 +113,7 @@ def test_long_statements_time_out_cleanly(fresh_db_url, fresh_engine, boundaries
 
     load_boundaries(fresh_engine, boundaries_dir / "gminy.geojson", "gmina", as_of="2020-01-01")
     app = create_app({"DATABASE_URL": fresh_db_url, "STATEMENT_TIMEOUT_MS": 1})
-    response = app.test_client().get("/api/v1/units/gmina?tolerance=0")
+    response = app.test_client().get("/api/v1/units/gmina?tolerance=0&lang=en")
     assert response.status_code == 503
     body = response.get_json()
     assert "timed out" in body["detail"] and "127.0.0.1" not in body["detail"]

@@ -372,5 +372,5 @@ def test_experts_still_rename_their_partnership_but_not_its_members(clients, ref
                                                               "members": p01_members})
     assert renamed.status_code == 200  # the same members: no membership change
     removed = expert.patch("/api/v1/partnerships/P01", json={"members": p01_members[:-1]})
-    assert removed.status_code == 403 and "members" in removed.get_json()["detail"]
+    assert removed.status_code == 403 and "członków" in removed.get_json()["detail"]
     assert len(_member_teryts(reference_engine)) == len(p01_members)

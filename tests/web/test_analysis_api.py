@@ -22,7 +22,7 @@ def test_run_json_equals_the_stored_run(client, reference_engine, unemployment_r
 def test_missing_run_and_bad_paging(client):
     response = client.get("/api/v1/analysis/runs/999999")
     assert response.status_code == 404
-    assert response.get_json()["detail"] == "no analysis run 999999"
+    assert response.get_json()["detail"] == "brak przebiegu analizy 999999"
     assert client.get("/api/v1/analysis/runs?limit=0").status_code == 400
 
 

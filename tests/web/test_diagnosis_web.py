@@ -60,6 +60,7 @@ def test_api_formats_and_bad_parameters(app, ready):
                           ("format=pdf&lang=de", "lang must be one of pl, en"),
                           ("format=pdf&year=abc", "year must be a whole number"),
                           ("year=1800", "year must be between 1950 and 2100")):
+        client.get("/?lang=en")  # the English wording; lang=de is the document's language
         response = client.get(f"/api/v1/partnerships/P01/diagnosis?{query}")
         assert response.status_code == 400, query
         assert reason in response.get_json()["detail"]

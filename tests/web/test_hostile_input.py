@@ -159,6 +159,7 @@ def counts_with_audit(engine):
 
 
 def test_schema_errors_name_the_field_and_the_rule(client, partnerships_loaded):
+    client.get("/?lang=en")  # the English wording (Polish: tests/web/test_no_mixed_language.py)
     def detail(body, url="/api/v1/partnerships/P01/projects"):
         response = client.post(url, json=body)
         assert response.status_code == 400, (body, response.status_code)
@@ -173,7 +174,7 @@ def test_schema_errors_name_the_field_and_the_rule(client, partnerships_loaded):
     assert detail({"title": "x", "geometry": point, "_action": "delete"}).startswith(
         "unknown field _action")
     assert detail({"title": "x", "geometry": point, "start_date": "jutro"}).startswith(
-        "start_date must be a date")
+        "start date must be a date")  # the field as the form calls it
     assert detail({"restore": "1.5", "version": 1}, "/api/v1/areas/1/restore").startswith(
         "restore must be a whole number")
 
@@ -249,6 +250,7 @@ def test_markup_in_titles_and_names_is_never_run(page, live_url, accounts, refer
 
 def test_versions_in_headers_and_queries_are_checked_too(client, reference_engine,
                                                          partnerships_loaded):
+    client.get("/?lang=en")  # the English wording names the field 'version'
     from services.planning.areas import create_area
 
     area = create_area(reference_engine, "P01", {"name": "Wersje", "kind": "other",

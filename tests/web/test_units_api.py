@@ -43,7 +43,7 @@ def test_bad_parameters_are_problem_details(client):
         "/api/v1/units/county": (404, "no level 'county'"),
     }
     for url, (status, detail) in cases.items():
-        response = client.get(url)
+        response = client.get(url + "&lang=en" if "?" in url else url + "?lang=en")
         assert response.status_code == status, url
         assert response.mimetype == "application/problem+json"
         body = response.get_json()

@@ -143,7 +143,7 @@ def test_expert_moves_a_corner_of_a_saved_area(page, live_url, reference_engine,
         "geometry": {"type": "Polygon", "coordinates": [ring]}})
     open_workspace(page, live_url, "P02")
     page.click("button[data-tab=areas]")
-    page.locator(f"#area-list li[data-area='{area['id']}'] button").click()
+    page.locator(f"#area-list li[data-area='{area['id']}'] button[data-action=edit]").click()
     assert page.locator("#area-reshape").is_visible()
     page.click("#area-reshape")
     page.wait_for_selector("#area-form[data-reshaping='1']", timeout=WAIT)
@@ -205,7 +205,7 @@ def test_second_browser_saving_a_stale_version_sees_the_conflict(browser, live_u
         page = context.new_page()
         open_workspace(page, live_url, "P01")
         page.click("button[data-tab=areas]")
-        page.locator(f"#area-list li[data-area='{area['id']}'] button").click()
+        page.locator(f"#area-list li[data-area='{area['id']}'] button[data-action=edit]").click()
         pages.append(page)
     first, second = pages
     first.fill("#area-form [name=name]", "Sporny obszar – wersja Anny")
@@ -234,7 +234,7 @@ def test_comparison_lists_the_three_podlaskie_partnerships(page, live_url, partn
     names = rows.locator("th").all_inner_texts()
     assert sorted(names) == ["Partnerstwo Powiatu Hajnowskiego",
                              "Partnerstwo Powiatu Kolneńskiego", "Ziemia Wysokomazowiecka"]
-    page.click("#comparison-table th[data-key=population]")
+    page.click("#comparison-table th[data-key=population] button")
     first = page.locator("#comparison-table tr.partnership th").first.inner_text()
     assert first == "Ziemia Wysokomazowiecka"  # the most populous first
     assert page.locator("#profile figure").count() >= 1

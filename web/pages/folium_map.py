@@ -37,14 +37,23 @@ def _local_assets(fmap, static) -> None:
     fmap.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
 
 
+def _basemap(fmap, basemap_url: str, name: str) -> None:
+    """The optional basemap (PARTNERSTWA_BASEMAP_URL): an overlay the user switches off and on
+    in a layer control; with no URL there is neither (the map works on a closed network)."""
+    if not basemap_url:
+        return
+    folium.TileLayer(basemap_url, attr=basemap_url, name=name, overlay=True, control=True,
+                     show=True).add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+
+
 def base_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int = 6,
-             editing: bool = False) -> folium.Map:
+             editing: bool = False, basemap_name: str = "basemap") -> folium.Map:
     """A map of Poland; ``static(path)`` gives the URL of a file in our static folder."""
     fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=False,
                       min_zoom=5, max_zoom=16)
     _local_assets(fmap, static)
-    if basemap_url:
-        folium.TileLayer(basemap_url, attr=basemap_url, name="basemap").add_to(fmap)
+    _basemap(fmap, basemap_url, basemap_name)
     if editing:
         geoman = GeoMan(position="topright", drawMarker=False, drawCircle=False,
                         drawCircleMarker=False, drawText=False, drawRectangle=False,
@@ -59,14 +68,13 @@ def base_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int
     return fmap
 
 
-def dual_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int = 7
-             ) -> DualMap:
+def dual_map(static, *, basemap_url: str = "", location=POLAND_CENTRE, zoom: int = 7,
+             basemap_name: str = "basemap") -> DualMap:
     """Two synchronised maps side by side (comparison view)."""
     dmap = DualMap(location=location, zoom_start=zoom, tiles=None)
     for fmap in (dmap.m1, dmap.m2):
         _local_assets(fmap, static)
-        if basemap_url:
-            folium.TileLayer(basemap_url, attr=basemap_url).add_to(fmap)
+        _basemap(fmap, basemap_url, basemap_name)
         MetricScale().add_to(fmap)
         Expose().add_to(fmap)
     _local_assets(dmap, static)

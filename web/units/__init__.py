@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, jsonify, request
 
 from core.errors import BadRequest, NotFound
 from layers.catalogue import LEVELS
-from services.reference.units import boundary_version, units_geojson
+from services.reference.units import (
+    SEARCH_LIMIT_DEFAULT,
+    boundary_version,
+    search_units,
+    units_geojson,
+)
 from web import get_engine_for
 
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
@@ -21,19 +26,31 @@ def _number(name: str, default: float, cast=float):
     try:
         return cast(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a number, got {raw!r}") from None
+        raise BadRequest("%(name)s must be a number, got %(raw)r", name=name, raw=raw) from None
+
+
+@bp.get("/search")
+def search():
+    """Gminas and powiats by name (diacritics optional) or TERYT, for the search box."""
+    limit = _number("limit", SEARCH_LIMIT_DEFAULT, int)
+    hits = search_units(get_engine_for(current_app), request.args.get("q", ""), limit=limit)
+    response = jsonify(hits)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.get("/<level>")
 def units(level: str):
     if level not in LEVELS:
-        raise NotFound(f"no level {level!r}; levels: {', '.join(LEVELS)}")
+        raise NotFound("no level %(level)r; levels: %(levels)s", level=level,
+                       levels=', '.join(LEVELS))
     settings = current_app.config["SETTINGS"]
     tolerance = _number("tolerance", 200.0)
     limit = _number("limit", settings.max_features, int)
     offset = _number("offset", 0, int)
     if not 1 <= limit <= settings.max_features:
-        raise BadRequest(f"limit must be between 1 and {settings.max_features}")
+        raise BadRequest("limit must be between 1 and %(max_features)s",
+                         max_features=settings.max_features)
     if offset < 0:
         raise BadRequest("offset must not be negative")
     voivodeship = request.args.get("voivodeship") or None

@@ -120,6 +120,35 @@
   }
   var LISA = {HH: "#d7191c", LL: "#2c7bb6", LH: "#abd9e9", HL: "#fdae61", ns: "#eeeeee", isolated: "#999999"};
 
+  /* A map is one tab stop (arrow keys pan, + and - zoom), never one stop per feature:
+     Leaflet's tooltips put focus listeners on every SVG path, which makes Chromium focus each
+     of them (2,477 gminas). The lists beside the map are the keyboard's way to the features. */
+  function mapsWithoutFeatureStops(maps) {
+    maps.forEach(function (map) {
+      if (map._partnerstwaA11y) { return; }
+      map._partnerstwaA11y = true;
+      var box = map.getContainer();
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", t("Map: arrow keys move it, + and − zoom"));
+      // The map pane holds every pane, also those a page creates later (the workspace's
+      // "areas"), so one observer there reaches every feature.
+      var pane = map.getPane("mapPane");
+      var quiet = function (node) {
+        if (node.nodeType !== 1) { return; }
+        if (node.matches(".leaflet-interactive, path, img")) { node.setAttribute("tabindex", "-1"); }
+        node.querySelectorAll(".leaflet-interactive, path").forEach(function (n) { n.setAttribute("tabindex", "-1"); });
+      };
+      quiet(pane);
+      new MutationObserver(function (changes) {
+        changes.forEach(function (c) { c.addedNodes.forEach(quiet); });
+      }).observe(pane, {childList: true, subtree: true});
+    });
+  }
+  if (document.getElementById("texts")) {
+    document.addEventListener("partnerstwa:map", function () { mapsWithoutFeatureStops(window.PARTNERSTWA_MAPS || []); });
+    if (window.PARTNERSTWA_MAPS) { mapsWithoutFeatureStops(window.PARTNERSTWA_MAPS); }
+  }
+
   window.P = {t: t, plural: plural, fmt: fmt, el: el, message: message, api: api, keepDraft: keepDraft,
               whenMap: whenMap, ramp: ramp, LISA: LISA, lang: lang};
 })();

@@ -1,12 +1,13 @@
 /* Comparison of the partnerships of a voivodeship: synchronised maps, table, profile. */
 (function () {
   "use strict";
-  var P = window.P, t = P.t, el = P.el;
+  var P = window.P, t = P.t, el = P.el, Legend = window.PLegend;
   var root = document.getElementById("comparison"), voivodeship = root.dataset.voivodeship;
+  var SIDES = ["left", "right"], legends = [null, null], highlight = null, highlights = [null, null];
   var catalogue = {}, result = null, sortKey = null, sortDown = true;
 
   document.getElementById("voivodeship-select").addEventListener("change", function (e) {
-    window.location.href = "/comparison/" + encodeURIComponent(e.target.value);
+    window.location.href = "/comparison/" + encodeURIComponent(e.target.value) + window.location.search;
   });
 
   function name(code) {
@@ -34,8 +35,13 @@
   function renderTable() {
     var cols = columns(), table = document.getElementById("comparison-table");
     var head = el("tr", {}, cols.map(function (c) {
-      return el("th", {scope: "col", "data-key": c.key, "aria-sort": sortKey === c.key ? (sortDown ? "descending" : "ascending") : "none",
-        onclick: function () { sortDown = sortKey === c.key ? !sortDown : true; sortKey = c.key; renderTable(); }}, [c.label]);
+      // A button in the header: sortable by keyboard, its state announced by aria-sort.
+      return el("th", {scope: "col", "data-key": c.key, "aria-sort": sortKey === c.key ? (sortDown ? "descending" : "ascending") : "none"}, [
+        el("button", {type: "button", class: "sort", "aria-label": c.label || t("Name"), onclick: function () {
+          sortDown = sortKey === c.key ? !sortDown : true; sortKey = c.key; renderTable();
+          var again = document.querySelector("#comparison-table th[data-key='" + c.key + "'] button");
+          if (again) { again.focus(); }
+        }}, [c.label])]);
     }));
     table.tHead.replaceChildren(head);
     var partnerships = result.units.filter(function (u) { return u.kind === "partnership"; });
@@ -97,7 +103,13 @@
           (tick > 0 ? "+" : "") + P.fmt(tick, 0)));
       });
       var caption = (en ? item.name_en : item.name_pl) + " (" + item.year + (item.unit ? ", " + item.unit : "") + ")";
-      box.appendChild(el("figure", {"data-indicator": item.code}, [el("figcaption", {text: caption}), svg,
+      var button = el("button", {type: "button", class: "link chart-png", "data-indicator": item.code,
+        "aria-label": t("Download PNG") + ": " + caption, text: t("Download PNG"),
+        onclick: function () {
+          window.PExport.chartPng(svg, {title: caption, filename: "profil_" + item.code + "_" + voivodeship + ".png"})
+            .then(function (png) { document.body.dataset.png = png.width + "x" + png.height; });
+        }});
+      box.appendChild(el("figure", {"data-indicator": item.code}, [el("figcaption", {text: caption}), svg, button,
         el("p", {class: "muted", text: box.dataset.axis + " · " + box.dataset.mean + " " + P.fmt(item.gmina_mean) + " · " + box.dataset.sd + " " + P.fmt(item.gmina_sd)})]));
     });
   }
@@ -116,20 +128,35 @@
       P.api("/api/v1/partnerships.geojson?voivodeship=" + voivodeship, {signal: mine.signal})
     ]).then(function (res) {
       if (latest[index] !== mine) { return; }
-      var data = res[1], colours = P.ramp(data.direction, data.breaks.length);
+      var data = res[1], colours = Legend.ramp(data.direction, data.breaks.length), missing = 0;
       if (layers[index]) { map.removeLayer(layers[index]); }
-      layers[index] = L.featureGroup([
-        L.geoJSON(res[0], {style: function (f) {
+      var gminas = L.geoJSON(res[0], {style: function (f) {
           var v = data.values[f.properties.teryt], cls = 0;
-          if (v === undefined) { return {weight: 0.3, color: "#777", fillColor: "#fff", fillOpacity: 0.2}; }
+          if (v === undefined) { return {weight: 0.3, color: "#777", fillColor: Legend.NO_DATA, fillOpacity: 0.85}; }
           while (cls < data.breaks.length - 1 && v > data.breaks[cls]) { cls++; }
           return {weight: 0.3, color: "#777", fillColor: colours[cls], fillOpacity: 0.8};
         }, onEachFeature: function (f, layer) {
-          layer.bindTooltip(function () { var v = data.values[f.properties.teryt]; return el("span", {text: f.properties.name + ": " + P.fmt(v)}); }, {sticky: true});
-        }}),
-        L.geoJSON(res[2], {style: {color: "#111", weight: 2.5, fill: false}, interactive: false})
+          if (data.values[f.properties.teryt] === undefined) { missing++; }
+          layer.bindTooltip(function () {
+            var v = data.values[f.properties.teryt];
+            return el("span", {text: f.properties.name + ": " + (v === undefined ? t("No data") : P.fmt(v) + (data.unit ? " " + data.unit : ""))});
+          }, {sticky: true});
+          layer.on("add", function () { var e = layer.getElement(); if (e) { e.dataset.teryt = f.properties.teryt; } });
+        }});
+      layers[index] = L.featureGroup([
+        gminas,
+        L.geoJSON(res[2], {style: {color: "#111", weight: 2.5, fill: false}, onEachFeature: function (f, layer) {
+          layer.bindTooltip(function () { return el("span", {text: t("Partnership") + ": " + f.properties.name}); }, {sticky: true});
+        }})
       ]).addTo(map);
+      layers[index].gminas = gminas;
+      var name = document.documentElement.lang === "en" ? data.name_en : data.name_pl;
+      legends[index] = Legend.choropleth(data, {noData: missing, subtitle: root.dataset.voivodeshipName, catalogue: catalogue[code]});
+      Legend.render(document.getElementById("legend-" + SIDES[index]), legends[index]);
+      document.getElementById("title-" + SIDES[index]).textContent = name + ", " + data.year;
+      drawHighlight(map, index);
       if (index === 0) { map.fitBounds(layers[0].getBounds()); }
+      document.body.dataset["painted" + SIDES[index]] = code + ":" + data.year;
     }, function (error) {
       if (latest[index] !== mine) { return; }
       // A busy server answers 429/503 with Retry-After: ask once more a second later.
@@ -142,10 +169,43 @@
     });
   }
 
+  /* The unit found by the search, outlined on both maps (their gminas whose TERYT starts so). */
+  function drawHighlight(map, index) {
+    if (highlights[index]) { map.removeLayer(highlights[index]); highlights[index] = null; }
+    if (!highlight || !layers[index]) { return; }
+    var features = [];
+    layers[index].gminas.eachLayer(function (l) { if (l.feature.properties.teryt.indexOf(highlight) === 0) { features.push(l.feature); } });
+    highlights[index] = L.geoJSON({type: "FeatureCollection", features: features},
+      {style: {color: "#000", weight: 4, fill: false, opacity: 1, className: "found-unit"}, interactive: false}).addTo(map);
+    document.body.dataset.highlighted = highlight + ":" + features.length;
+  }
+
+  function wireExports(maps) {
+    SIDES.forEach(function (side, index) {
+      document.getElementById("png-" + side).addEventListener("click", function () {
+        window.PExport.mapPng(maps[index], {title: document.getElementById("title-" + side).textContent + " — " + root.dataset.voivodeshipName,
+                                            legend: legends[index], filename: "mapa_" + side + "_" + voivodeship + ".png"})
+          .then(function (png) { document.body.dataset.png = png.width + "x" + png.height; });
+      });
+    });
+    window.PExport.wirePrint(document.getElementById("print-map"));
+  }
+
   P.whenMap(function () {
     function start() {
       var maps = window.PARTNERSTWA_MAPS;
       if (maps.length < 2) { return; }
+      Legend.ensurePattern();
+      wireExports(maps);
+      window.PSearch.attach(document.getElementById("unit-search"), function (hit) {
+        highlight = hit.teryt;
+        var b = hit.bbox;
+        maps[0].fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 11, animate: false});
+        maps.forEach(function (map, index) { drawHighlight(map, index); });
+        if (hit.teryt.slice(0, 2) !== voivodeship) {
+          P.message(t("This unit lies in another voivodeship: open its comparison"), "info", hit.voivodeship);
+        }
+      });
       Promise.all([P.api("/api/v1/comparison/" + voivodeship), P.api("/api/v1/indicators")]).then(function (res) {
         result = res[0];
         res[1].forEach(function (i) { catalogue[i.code] = i; });
@@ -156,8 +216,19 @@
       var left = document.getElementById("left-indicator"), right = document.getElementById("right-indicator");
       function both() { return Promise.all([paintMap(maps[0], 0, left.value), paintMap(maps[1], 1, right.value)]); }
       function failed(error) { P.message(t("Could not load the map data"), "error", error.message); }
-      left.addEventListener("change", function () { paintMap(maps[0], 0, left.value).catch(failed); });
-      right.addEventListener("change", function () { paintMap(maps[1], 1, right.value).catch(failed); });
+      // The two indicators in the URL: a link or a reload shows the same pair; a code not
+      // held keeps the default and says so.
+      var asked = window.PMapState.read(), problems = [];
+      [[left, asked.left], [right, asked.right]].forEach(function (pair) {
+        if (!pair[1]) { return; }
+        if (Array.prototype.some.call(pair[0].options, function (o) { return o.value === pair[1]; })) { pair[0].value = pair[1]; }
+        else { problems.push(t("Indicator “{value}” is not held; showing “{shown}”.").split("{value}").join(pair[1]).split("{shown}").join(pair[0].selectedOptions[0].textContent.trim())); }
+      });
+      window.PMapState.notice(document.getElementById("map-notice"), problems);
+      function remember() { window.PMapState.write({left: left.value, right: right.value}); }
+      left.addEventListener("change", function () { remember(); paintMap(maps[0], 0, left.value).catch(failed); });
+      right.addEventListener("change", function () { remember(); paintMap(maps[1], 1, right.value).catch(failed); });
+      if (asked.left || asked.right) { remember(); }  // a link with a pair says what is shown
       both().catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
     }
     if (window.PARTNERSTWA_MAPS.length >= 2) { start(); } else { document.addEventListener("partnerstwa:map", function h() { if (window.PARTNERSTWA_MAPS.length >= 2) { document.removeEventListener("partnerstwa:map", h); start(); } }); }

@@ -3,6 +3,23 @@
   "use strict";
   var narrow = window.matchMedia("(max-width: 800px)");
 
+  /* The skip link: to the page's #content, else its first <main> (pages of other features
+     need not know the id); the target takes the focus, so Tab continues from there. */
+  var skip = document.querySelector(".skip-link");
+  if (skip) {
+    skip.addEventListener("click", function (event) {
+      var target = document.getElementById(skip.getAttribute("href").slice(1)) || document.querySelector("main");
+      if (!target) { return; }
+      event.preventDefault();
+      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      if (target.hidden || getComputedStyle(target).visibility === "hidden") {
+        var toggle = document.querySelector(".drawer-toggle[aria-controls='" + target.id + "']");
+        if (toggle) { toggle.click(); }
+      }
+      target.focus();
+    });
+  }
+
   function toggler(button, onChange, onOpenedByHand) {
     function set(open) {
       button.setAttribute("aria-expanded", String(open));

@@ -1,0 +1,1 @@
+"""Map consultations (geoankieta): experts open them, residents answer on a public page."""
