@@ -14,19 +14,21 @@ from playwright.sync_api import expect
 from services.planning.projects import create_project
 from tests.web.conftest import browser_sign_in
 
-PID = "P01"
+# P03: a partnership the API fuzzing of other tests leaves with few projects (it gives P01
+# hundreds, and this page lists every project with its forms).
+PID = "P03"
 WAIT = 30_000
 
 
 @pytest.fixture(scope="module")
 def project(reference_engine, partnerships_loaded, unemployment_rate, accounts):
-    # A point inside Klukowo (a P01 gmina), as a person would click it.
+    # A point inside Hajnówka (a P03 gmina), as a person would click it.
     with reference_engine.connect() as conn:
         lon, lat = conn.execute(sa.text(
             "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326)"
-            " AS c FROM gmina WHERE teryt = '2013042') s")).one()
+            " AS c FROM gmina WHERE teryt = '2005011') s")).one()
     return create_project(reference_engine, PID, {
-        "title": "Hala sportowa w Klukowie", "funding_source": "fe_regional",
+        "title": "Hala sportowa w Hajnówce", "funding_source": "fe_regional",
         "cost_pln": "2000000.00", "geometry": {"type": "Point", "coordinates": [lon, lat]}})
 
 
@@ -65,7 +67,7 @@ def test_expert_builds_the_strategy_and_downloads_the_application(page, live_url
     page.click("#goal-form button[type=submit]")
     goal = page.locator("article.goal", has_text="Aktywność zawodowa mieszkańców")
     goal.wait_for(timeout=WAIT)
-    assert "Hala sportowa w Klukowie" in goal.inner_text()
+    assert "Hala sportowa w Hajnówce" in goal.inner_text()
     assert f"{expected:.4f}".rstrip("0").rstrip(".").replace(".", ",") in goal.locator(
         "td.baseline").inner_text()
 
@@ -88,8 +90,8 @@ def test_expert_builds_the_strategy_and_downloads_the_application(page, live_url
     card.locator("[name=line-eligible]").first.fill("1800000,50")
     # Entered shares must add up to exactly 100%: refused at the field before sending.
     card.locator(f"#split-{project['id']}").select_option("entered")
-    card.locator("input[name=share][data-teryt='2013042']").fill("50")
-    card.locator("input[name=share][data-teryt='2013052']").fill("49,99")
+    card.locator("input[name=share][data-teryt='2005011']").fill("50")
+    card.locator("input[name=share][data-teryt='2005022']").fill("49,99")
     card.locator("button[type=submit]").click()
     assert "dokładnie do 100%" in card.locator(".form-errors").inner_text()
     assert card.locator("fieldset.shares").get_attribute("aria-invalid") == "true"
@@ -312,7 +314,7 @@ def test_workspace_shows_the_strategy_completeness(page, live_url, reference_eng
     assert summary.locator(".summary-count").inner_text() == \
         f"{present} z {len(elements)} elementów"
     missing = [e for e in elements if not e["present"]]
-    assert missing  # P01's texts are never all written by these tests
+    assert missing  # P03's texts are never all written by these tests
     links = summary.locator(".summary-missing a")
     assert links.count() == len(missing)
     assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
