@@ -15,7 +15,7 @@ from services.planning.areas import create_area
 from services.planning.projects import create_project
 from services.strategy.goals import create_goal
 from services.strategy.plans import update_plan
-from services.strategy.texts import update_texts
+from services.strategy.texts import get_texts, update_texts
 from tests.web.conftest import browser_sign_in, sign_in
 
 PID = "P03"  # powiat hajnowski, advised by expert@test.pl
@@ -31,8 +31,10 @@ def p03(reference_engine, partnerships_loaded, indicator_reports):
         "geometry": {"type": "Point", "coordinates": [23.585, 52.743]}})
     area = create_area(reference_engine, PID, {"name": "Puszcza Białowieska", "kind": "tourism",
                                                 "gminas": ["2005022"]})
+    # the browser tests also write P03's strategy: edit the version there is
     update_texts(reference_engine, PID, {
-        "version": 1, "intervention_areas": [{"area_id": area["id"],
+        "version": get_texts(reference_engine, PID)["version"],
+        "intervention_areas": [{"area_id": area["id"],
                                               "rationale": "Turystyka i ochrona przyrody"}]})
     create_goal(reference_engine, PID, {
         "title": "Usługi bliżej mieszkańców", "dimension": "social",
