@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from core.errors import InvalidInput
+from layers.library_reasons import library_detail, library_reason
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 4 * 1024**3
@@ -87,4 +88,5 @@ def safe_extract(archive: Path, destination: Path, *, max_total_bytes: int = MAX
                 written.append(target)
             return written
     except zipfile.BadZipFile as exc:
-        raise InvalidInput("corrupt zip archive (%(exc)s)", where=where, exc=exc) from exc
+        raise InvalidInput("corrupt zip archive (%(exc)s)", where=where,
+                           exc=library_reason(exc), details=library_detail(exc)) from exc

@@ -30,6 +30,14 @@ NAME_FIELD_CANDIDATES = ("JPT_NAZWA_", "name", "nazwa", "NAZWA")
 
 # Valid voivodeship codes: even numbers 02-32.
 VOIVODESHIP_CODES = frozenset(f"{n:02d}" for n in range(2, 33, 2))
+# Their names as GUS writes them (TERYT 2023), for messages that have no database at hand.
+VOIVODESHIP_NAMES = {
+    "02": "dolnośląskie", "04": "kujawsko-pomorskie", "06": "lubelskie", "08": "lubuskie",
+    "10": "łódzkie", "12": "małopolskie", "14": "mazowieckie", "16": "opolskie",
+    "18": "podkarpackie", "20": "podlaskie", "22": "pomorskie", "24": "śląskie",
+    "26": "świętokrzyskie", "28": "warmińsko-mazurskie", "30": "wielkopolskie",
+    "32": "zachodniopomorskie",
+}
 
 # The files of the data mirror (PARTNERSTWA_DATA_DIR) that `make demo` loads, by level.
 MIRROR_BOUNDARIES = {

@@ -16,12 +16,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.errors import InvalidInput
+from core.errors import N_, InvalidInput, Text
 from layers.indicator_catalogue import KNOWN, IndicatorSpec, bdl_indicator
 
 MISSING_MARKS = {"", "-", "x", "X", ".", "…", "b.d."}
-PART_TYPES = {"4": "town part of an urban-rural gmina", "5": "rural part of an urban-rural gmina",
-              "8": "district of Warsaw", "9": "delegatura of a city"}
+PART_TYPES = {"4": N_("town part of an urban-rural gmina"),
+              "5": N_("rural part of an urban-rural gmina"),
+              "8": N_("district of Warsaw"), "9": N_("delegatura of a city")}
+
+
+def _part_type(digit: str) -> Text:
+    """Why a 7-digit code with this type digit is not a gmina, as a skip reason."""
+    if digit in PART_TYPES:
+        return Text(PART_TYPES[digit])
+    return Text("unknown type digit %(digit)s", digit=digit)
 
 
 @dataclass
@@ -139,7 +147,7 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
                                                  else "", line_no))
         level = level_of(code)
         if level is None:
-            result.skip(PART_TYPES.get(code[6], f"unknown type digit {code[6]}"))
+            result.skip(_part_type(code[6]))
             continue
         for index, spec, year in columns:
             cell = record[index] if index < len(record) else ""
@@ -151,7 +159,7 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
                     " a number", where=where, line_no=line_no, value=index + 1,
                                    header=header[index], cell=cell) from None
             if value is None:
-                result.skip(f"no value ({level})")
+                result.skip(Text("no value (%(level)s)", level=Text(level)))
                 continue
             key = (code, spec.code, year)
             if key in seen:
@@ -162,7 +170,7 @@ def read_bdl_csv(path: Path, **_) -> ReadResult:
                         "line %(line_no)s: %(code)s appears again (first on line %(seen)s)"
                         " with another value for %(header)s", where=where, line_no=line_no,
                                        code=code, seen=seen[key][1], header=header[index])
-                result.skip(f"repeated row of the same unit ({code})")
+                result.skip(Text("repeated row of the same unit (%(code)s)", code=code))
                 continue
             seen[key] = (value, line_no)
             out["source_code"].append(code)
@@ -206,7 +214,7 @@ def read_gus_t21(path: Path, year: int | None = None, **_) -> ReadResult:
             continue
         code = match.group(1) + match.group(2)
         if code[6] not in "123":
-            result.skip(PART_TYPES.get(code[6], f"unknown type digit {code[6]}"))
+            result.skip(_part_type(code[6]))
             continue
         for indicator, column, value_year in fields:
             cell = record[column] if column < len(record) else ""
@@ -217,7 +225,7 @@ def read_gus_t21(path: Path, year: int | None = None, **_) -> ReadResult:
                                    " number", where=where, line_no=line_no, value=column + 1,
                                    cell=cell) from None
             if value is None:
-                result.skip("no value (gmina)")
+                result.skip(Text("no value (%(level)s)", level=Text("gmina")))
                 continue
             out["source_code"].append(code)
             out["level"].append("gmina")
@@ -263,7 +271,7 @@ def read_plain_csv(path: Path, spec: IndicatorSpec, *, max_year: int, **_) -> Re
                                where=where, value=i + 2, cell=cell) from None
     result = ReadResult(pd.DataFrame(), {spec.code: spec}, source_format="csv")
     keep = np.array([v is not None for v in values])
-    result.skip("no value (gmina)", int((~keep).sum()))
+    result.skip(Text("no value (%(level)s)", level=Text("gmina")), int((~keep).sum()))
     result.rows = pd.DataFrame({
         "source_code": codes[keep].str.ljust(7, "?").to_numpy(), "level": "gmina",
         "indicator": spec.code, "year": years[keep].astype(int).to_numpy(),

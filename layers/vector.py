@@ -15,6 +15,7 @@ import pyogrio.errors
 
 from core.errors import InvalidInput
 from layers.archive import safe_extract
+from layers.library_reasons import library_detail, library_reason
 
 DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
 # GDAL falls back to this when a Shapefile has neither a .cpg nor a code page byte in its .dbf.
@@ -99,7 +100,8 @@ def _refuse_views(path: Path, layer_names: list[str], where: str) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise InvalidInput("cannot read as a GeoPackage: %(exc)s", where=where, exc=exc) from None
+        raise InvalidInput("cannot read as a GeoPackage: %(exc)s", where=where,
+                           exc=library_reason(exc), details=library_detail(exc)) from None
     hit = [n for n in layer_names if n.lower() in views]
     if hit:
         raise InvalidInput(
@@ -109,7 +111,8 @@ def _refuse_views(path: Path, layer_names: list[str], where: str) -> None:
 
 
 def _gdal_message(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """GDAL's reason in our words when it is a frequent one (layers/library_reasons.py)."""
+    return library_reason(exc)
 
 
 def _shapefile_encoding(path: Path, encoding: str | None, where: str) -> str | None:
@@ -176,7 +179,8 @@ def _read(path: Path, layer: str | None, encoding: str | None, preferred: tuple[
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
             pyogrio.errors.CRSError, RuntimeError, ValueError) as exc:
         raise InvalidInput("cannot read as a vector dataset: %(value)s",
-                           where=where, value=_gdal_message(exc)) from exc
+                           where=where, value=_gdal_message(exc),
+                           details=library_detail(exc)) from exc
     if max_features is not None and len(frame) > max_features:
         raise InvalidInput("more than %(max_features)s features; at most %(max_features)s in one"
                            " import", where=where, max_features=max_features)
@@ -253,7 +257,8 @@ def read_all(path: str | Path, *, encoding: str | None = None,
                 names = [str(row[0]) for row in pyogrio.list_layers(file)]
             except (pyogrio.errors.DataSourceError, RuntimeError) as exc:
                 raise InvalidInput("cannot read as a vector dataset: %(value)s",
-                                   where=name, value=_gdal_message(exc)) from exc
+                                   where=name, value=_gdal_message(exc),
+                                   details=library_detail(exc)) from exc
             _refuse_views(file, names, name)
             for layer in names if len(names) > 1 else [None]:
                 source = _read(file, layer, encoding, (), name, left)

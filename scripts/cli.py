@@ -6,20 +6,28 @@ import argparse
 import json
 import sys
 
-from core.errors import PartnerstwaError
+from core.errors import N_, Amount, PartnerstwaError, Text
+from scripts import language
 from scripts.common import engine, progress, settings
+from scripts.language import tell, warn
+
+COVERAGE = {"full": N_("full"), "partial": N_("partial")}
 
 
 def _print_summary(summary, as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
-    print(f"loaded {summary.rows} {summary.level} units (vintage {summary.as_of}, "
-          f"{summary.coverage} coverage, {summary.area_km2:,.1f} km²) as load {summary.load_id}; "
-          f"repaired {summary.repaired}, replaced {summary.replaced}, "
-          f"archived {summary.archived}, warnings {len(summary.warnings)}")
+    tell("loaded %(rows)s units of level %(level)s (vintage %(as_of)s, coverage %(coverage)s,"
+         " %(area)s km²) as load %(load_id)s; repaired %(repaired)s, replaced %(replaced)s,"
+         " archived %(archived)s, warnings %(warnings)s", rows=Amount(summary.rows),
+         level=summary.level, as_of=summary.as_of,
+         coverage=Text(COVERAGE.get(summary.coverage, summary.coverage)),
+         area=language.decimal(summary.area_km2), load_id=summary.load_id,
+         repaired=summary.repaired, replaced=summary.replaced, archived=summary.archived,
+         warnings=len(summary.warnings))
     for warning in summary.warnings:
-        print(f"  warning: {warning}")
+        warn(warning)
 
 
 def cmd_db_init(args) -> int:
@@ -27,9 +35,10 @@ def cmd_db_init(args) -> int:
 
     config = settings()
     result = init_database(config.database_url, config.app_url)
-    state = "created" if result["created"] else "already there"
-    print(f"database {result['database']} ({state}), PostGIS ready, schema at revision "
-          f"{result['revision']}; the web app connects as {result['app_role']}")
+    state = Text(N_("created") if result["created"] else N_("already there"))
+    tell("database %(database)s (%(state)s), PostGIS ready, schema at revision %(revision)s;"
+         " the web app connects as %(role)s", database=result["database"], state=state,
+         revision=result["revision"], role=result["app_role"])
     return 0
 
 
@@ -61,14 +70,16 @@ def cmd_load_reference(args) -> int:
         if args.json:
             print(json.dumps(data, ensure_ascii=False, default=str))
         elif "load_id" in data:
-            print(f"imported {data['stored']} values of {', '.join(data['indicators'])}")
+            tell("imported %(stored)s values of %(indicators)s", stored=Amount(data["stored"]),
+                 indicators=", ".join(data["indicators"]))
         else:
-            print(f"derived {data['indicator']} for {data['gminas']} gminas, years "
-                  f"{', '.join(map(str, data['years']))}")
+            tell("derived %(indicator)s for %(gminas)s gminas, years %(years)s",
+                 indicator=data["indicator"], gminas=Amount(data["gminas"]),
+                 years=", ".join(map(str, data["years"])))
     partnerships = load_reference_partnerships(engine(config), config)
     if partnerships and not args.json:
-        print(f"imported {partnerships.partnerships} example partnerships with "
-              f"{partnerships.members} members")
+        tell("imported %(partnerships)s example partnerships with %(members)s members",
+             partnerships=partnerships.partnerships, members=partnerships.members)
     return 0
 
 
@@ -87,9 +98,11 @@ def cmd_boundaries_status(args) -> int:
         print(json.dumps(rows, ensure_ascii=False))
         return 0
     for row in rows:
-        vintage = " to ".join(sorted(set(row["as_of"]))) or "-"
-        print(f"{row['level']:<12} {row['units']:>5} units  vintage {vintage:<24} "
-              f"{row['area_km2']:>12,.1f} km²")
+        vintage = " – ".join(sorted(set(row["as_of"]))) or "-"
+        level = language.render(Text(row["level"])).ljust(12)  # columns, as before
+        tell("%(level)s %(units)s units, vintage %(vintage)s, %(area)s km²", level=level,
+             units=str(row["units"]).rjust(5), vintage=vintage,
+             area=language.decimal(row["area_km2"]))
     return 0
 
 
@@ -98,17 +111,26 @@ def cmd_serve(args) -> int:
     from web.server import run
 
     role = check_app_role(settings().app_url)
-    print(f"serving the map at http://{args.host}:{args.port}/ as database role {role}"
-          " (Ctrl+C stops)", file=sys.stderr)
+    url = f"http://{args.host}:{args.port}/"
+    language.stderr("serving the map at %(url)s as database role %(role)s (Ctrl+C stops)",
+                    url=url, role=role)
     run(args.host, args.port, workers=args.workers)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    words = language.words
     parser = argparse.ArgumentParser(
         prog="partnerstwa",
-        description="Spatial decision support for partnerships of Polish local governments.",
+        description=words("Spatial decision support for partnerships of Polish local"
+                          " governments."),
+        epilog=words("Language of the messages: --lang before the command, else the"
+                     " environment variable %(env)s (pl or en), else Polish.",
+                     env=language.ENV),
     )
+    parser.add_argument("--lang", dest="ui_lang", choices=language.LANGS,
+                        help=words("language of the messages (default: %(env)s or pl)",
+                                   env=language.ENV))
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="database provisioning").add_subparsers(dest="db",
@@ -175,14 +197,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    language.use(language.choose(argv))
     args = build_parser().parse_args(argv)
+    if getattr(args, "lang", "") is None:  # a document's language follows the messages'
+        args.lang = language.current()
     try:
         return args.func(args)
     except PartnerstwaError as exc:
-        print(f"partnerstwa: error: {exc.one_line()}", file=sys.stderr)
+        print("\n".join(language.error_lines(exc)), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # a file a command was given that cannot be read or written: one line, not a traceback
+        reason = language.render(language.library_reason(exc))
+        print(language.words("partnerstwa: error: %(where)s: %(message)s",
+                             where=exc.filename, message=reason) if exc.filename else
+              language.words("partnerstwa: error: %(message)s", message=reason),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("partnerstwa: interrupted; nothing half-written was kept", file=sys.stderr)
+        language.stderr("partnerstwa: interrupted; nothing half-written was kept")
         return 130
 
 

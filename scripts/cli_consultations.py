@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
+from core.errors import N_, Text
 from scripts.common import engine
+from scripts.language import tell
 
 
 def cmd_open(args) -> int:
@@ -24,9 +26,10 @@ def cmd_open(args) -> int:
     if args.json:
         print(json.dumps({**opened, "url": url}, ensure_ascii=False, default=str))
     else:
-        state = "opened" if opened["created"] else "already open"
-        print(f"consultation {opened['id']} of {opened['partnership_id']} {state}"
-              f" until {opened['closes_at'][:10]}: {url}")
+        state = Text(N_("opened") if opened["created"] else N_("already open"))
+        tell("consultation %(id)s of %(partnership)s %(state)s until %(until)s: %(url)s",
+             id=opened["id"], partnership=opened["partnership_id"], state=state,
+             until=opened["closes_at"][:10], url=url)
     return 0
 
 
@@ -47,7 +50,7 @@ def cmd_export(args) -> int:
     from services.consultations.results import export
 
     written = export(engine(), args.id, args.format, args.out)
-    print(f"wrote {written['features']} places to {written['path']}")
+    tell("wrote %(count)s places to %(path)s", count=written["features"], path=written["path"])
     return 0
 
 

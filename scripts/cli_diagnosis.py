@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.errors import Amount
 from scripts.common import engine, print_json
+from scripts.language import library_detail, library_reason, tell
 
 
 def cmd_diagnosis(args) -> int:
@@ -19,7 +21,8 @@ def cmd_diagnosis(args) -> int:
     try:
         out.write_bytes(generated.content)
     except OSError as exc:
-        raise InvalidInput(f"cannot write the file ({exc.strerror})", where=str(out)) from exc
+        raise InvalidInput("cannot write the file (%(reason)s)", reason=library_reason(exc),
+                           where=str(out), details=library_detail(exc)) from exc
     summary = {"partnership": args.partnership, "format": args.format, "path": str(out),
                "bytes": len(generated.content), "sha256": generated.sha256,
                "record": generated.record_id, "numbers_sha256": generated.model["numbers_hash"],
@@ -28,9 +31,10 @@ def cmd_diagnosis(args) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(f"wrote the diagnosis of {args.partnership} to {out} ({len(generated.content):,} "
-          f"bytes, {args.format}); recorded as #{generated.record_id}, sha256 "
-          f"{generated.sha256[:16]}…")
+    tell("wrote the diagnosis of %(partnership)s to %(path)s (%(bytes)s bytes, %(format)s);"
+         " recorded as #%(record)s, sha256 %(sha)s…", partnership=args.partnership,
+         path=str(out), bytes=Amount(len(generated.content)), format=args.format,
+         record=generated.record_id, sha=generated.sha256[:16])
     return 0
 
 
@@ -42,7 +46,8 @@ def register(sub) -> None:
     d.add_argument("partnership", help="partnership id, e.g. P01")
     d.add_argument("--format", required=True, choices=tuple(FORMATS))
     d.add_argument("--out", required=True, help="file to write")
-    d.add_argument("--lang", default="pl", choices=LANGS)
+    d.add_argument("--lang", choices=LANGS, help="language of the document (default: the"
+                   " messages' language)")
     d.add_argument("--year", type=int, help="year of the values (default: the latest held)")
     d.add_argument("--json", action="store_true", help="print a summary as JSON")
     d.set_defaults(func=cmd_diagnosis)

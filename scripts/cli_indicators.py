@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from core.errors import N_, Amount, Text
 from scripts.common import engine, print_json, progress, settings
+from scripts.language import current, render, tell, words
 
 
 def cmd_load_indicators(args) -> int:
@@ -16,21 +18,23 @@ def cmd_load_indicators(args) -> int:
     if args.json:
         print_json(report.as_dict())
         return 0
-    print(f"stored {report.stored} values of {', '.join(report.indicators)} as load "
-          f"{report.load_id}; {report.gminas_matched} gminas matched")
+    tell("stored %(stored)s values of %(indicators)s as load %(load_id)s; %(matched)s gminas"
+         " matched", stored=Amount(report.stored), indicators=", ".join(report.indicators),
+         load_id=report.load_id, matched=Amount(report.gminas_matched))
     for reason, n in sorted(report.skipped.items()):
-        print(f"  skipped {n}: {reason}")
+        tell("  skipped %(count)s: %(reason)s", count=Amount(n), reason=render(reason))
     if report.matched_on_6_digits:
-        print(f"  matched on the first 6 digits (type digit changed): "
-              f"{len(report.matched_on_6_digits)}, e.g. {', '.join(report.matched_on_6_digits[:3])}")
+        tell("  matched on the first 6 digits (type digit changed): %(count)s, e.g. %(codes)s",
+             count=len(report.matched_on_6_digits),
+             codes=", ".join(report.matched_on_6_digits[:3]))
     if report.unmatched:
-        print(f"  not in the loaded boundaries (split, created or abolished gminas): "
-              f"{', '.join(report.unmatched)}")
+        tell("  not in the loaded boundaries (split, created or abolished gminas): %(codes)s",
+             codes=", ".join(report.unmatched))
     for key, n in sorted(report.gminas_without_value.items()):
-        print(f"  {n} gminas without a value for {key}")
+        tell("  %(count)s gminas without a value for %(key)s", count=Amount(n), key=key)
     if report.repaired_codes:
-        print(f"  repaired {len(report.repaired_codes)} codes that had lost their leading zero,"
-              f" e.g. {', '.join(report.repaired_codes[:3])}")
+        tell("  repaired %(count)s codes that had lost their leading zero, e.g. %(codes)s",
+             count=len(report.repaired_codes), codes=", ".join(report.repaired_codes[:3]))
     return 0
 
 
@@ -44,8 +48,10 @@ def cmd_list(args) -> int:
     for r in rows:
         years = r["years"]
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "-")
-        print(f"{r['code']:<32} {span:<10} {r['gminas']:>5} gminas  {r['direction']:<13} "
-              f"{r['name_pl']} [{r['unit']}]")
+        name = r["name_en" if current() == "en" else "name_pl"] or r["name_pl"]
+        tell("%(code)s %(years)s %(gminas)s gminas  %(direction)s %(name)s [%(unit)s]",
+             code=r["code"].ljust(32), years=span.ljust(10), gminas=str(r["gminas"]).rjust(5),
+             direction=r["direction"].ljust(13), name=name, unit=r["unit"])
     return 0
 
 
@@ -73,10 +79,11 @@ def _print_derived(report, as_json: bool) -> None:
     if as_json:
         print_json(report.as_dict())
         return
-    print(f"stored {report.stored} values of {report.indicator} for {report.gminas} gminas, "
-          f"years {', '.join(map(str, report.years))}")
+    tell("stored %(stored)s values of %(indicator)s for %(gminas)s gminas, years %(years)s",
+         stored=Amount(report.stored), indicator=report.indicator,
+         gminas=Amount(report.gminas), years=", ".join(map(str, report.years)))
     for note in report.notes:
-        print(f"  note: {note}")
+        tell("  note: %(note)s", note=render(note))
 
 
 def _components(items: list[str]) -> tuple[dict, dict]:
@@ -89,7 +96,8 @@ def _components(items: list[str]) -> tuple[dict, dict]:
         try:
             weights[code] = float(weight) if weight else 1.0
         except ValueError:
-            raise BadRequest(f"--component {item!r}: the weight must be a number") from None
+            raise BadRequest("--component %(item)r: the weight must be a number",
+                             item=item) from None
         if direction:
             directions[code] = direction
     return weights, directions
@@ -111,9 +119,10 @@ def cmd_fetch_bdl(args) -> int:
 
     report = fetch_variable(engine(), settings(), args.variable, args.years, level=args.level,
                             progress=progress(), client_id=args.client_id)
-    print_json(report) if args.json else print(
-        f"stored {report['stored']} values of {report['indicator']} "
-        f"({report['pages']} pages, {report['from_cache']} from the cache)")
+    print_json(report) if args.json else tell(
+        "stored %(stored)s values of %(indicator)s (%(pages)s pages, %(cached)s from the cache)",
+        stored=Amount(report["stored"]), indicator=report["indicator"], pages=report["pages"],
+        cached=report["from_cache"])
     return 0
 
 
@@ -132,9 +141,17 @@ def cmd_analyse(args) -> int:
     for line in analysis_lines(run):
         print(line)
     if run["summary"]["left_out_without_value"]:
-        print(f"  left out (no value): {', '.join(run['summary']['left_out_without_value'])}",
-              file=sys.stderr)
+        print(words("  left out (no value): %(codes)s",
+                    codes=", ".join(run["summary"]["left_out_without_value"])), file=sys.stderr)
     return 0
+
+
+# Words of services/analysis and spatial/getis.py that the report shows (kept there as data).
+ANALYSIS_WORDS = (
+    N_("binary weights, each gmina in its own neighbourhood (Ord and Getis 1995)"),
+    N_("row-standardised weights, each gmina in its own neighbourhood (esda's default)"),
+    N_("neighbourhood covers the whole scope"),
+)
 
 
 def _p(value) -> str:
@@ -148,32 +165,39 @@ def analysis_lines(run: dict) -> list[str]:
     from services.analysis.kinds import GI_WEIGHTS
 
     s, params = run["summary"], run["parameters"]
-    reused = " (reused: identical run already stored)" if run.get("reused") else ""
-    lines = [f"run {run['id']}{reused}: {run['kind']} of {run['indicator']} {run['year']} over "
-             f"{run['scope']} ({s['units']} gminas, {params['weights']} weights, seed "
-             f"{run['seed']}, {run['seconds']} s)"]
+    reused = words(" (reused: identical run already stored)") if run.get("reused") else ""
+    lines = [words("run %(id)s%(reused)s: %(kind)s of %(indicator)s %(year)s over %(scope)s"
+                   " (%(units)s gminas, %(weights)s weights, seed %(seed)s, %(seconds)s s)",
+                   id=run["id"], reused=reused, kind=run["kind"], indicator=run["indicator"],
+                   year=run["year"], scope=run["scope"], units=s["units"],
+                   weights=params["weights"], seed=run["seed"], seconds=run["seconds"])]
     m = s.get("moran")
     if m:
-        lines.append(f"  global Moran's I {m['I']:.4f} (expected {m['EI']:.4f}): normality z "
-                     f"{_p(m['z_norm'])}, p {_p(m['p_norm'])}; randomisation z "
-                     f"{_p(m['z_rand'])}, p {_p(m['p_rand'])}; permutations p "
-                     f"{_p(m['p_sim'])} ({m['permutations']} permutations)")
+        lines.append(words(
+            "  global Moran's I %(I)s (expected %(EI)s): normality z %(z_norm)s, p %(p_norm)s;"
+            " randomisation z %(z_rand)s, p %(p_rand)s; permutations p %(p_sim)s"
+            " (%(permutations)s permutations)", I=format(m["I"], ".4f"), EI=format(m["EI"], ".4f"),
+            z_norm=_p(m["z_norm"]), p_norm=_p(m["p_norm"]), z_rand=_p(m["z_rand"]),
+            p_rand=_p(m["p_rand"]), p_sim=_p(m["p_sim"]), permutations=m["permutations"]))
     if "p_values" in s:
-        lines.append(f"  local p-values: ties count as extreme; exact (enumerated) for "
-                     f"{s['p_values']['exact']} gminas with few possible neighbour sets, "
-                     f"{params['permutations']} conditional permutations for "
-                     f"{s['p_values']['permutation']}")
+        lines.append(words(
+            "  local p-values: ties count as extreme; exact (enumerated) for %(exact)s gminas"
+            " with few possible neighbour sets, %(permutations)s conditional permutations for"
+            " %(permuted)s", exact=s["p_values"]["exact"],
+            permutations=params["permutations"], permuted=s["p_values"]["permutation"]))
     if "gi_weights" in params:
-        lines.append(f"  Gi* with {GI_WEIGHTS[params['gi_weights']]}")
+        lines.append(words("  Gi* with %(weights)s",
+                           weights=Text(GI_WEIGHTS[params["gi_weights"]])))
     if "undefined" in s:
-        lines.append(f"  undefined ({s['undefined']['reason']}): "
-                     f"{', '.join(s['undefined']['units'])}")
+        lines.append(words("  undefined (%(reason)s): %(units)s",
+                           reason=Text(s["undefined"]["reason"]),
+                           units=", ".join(s["undefined"]["units"])))
     if "labels" in s:
         lines.append("  " + ", ".join(f"{k}: {v}" for k, v in s["labels"].items()))
     if "regions" in s:
-        lines.append(f"  {s['regions']} regions")
+        lines.append(words("  %(count)s regions", count=s["regions"]))
     if s["islands"]:
-        lines.append(f"  without neighbours: {', '.join(s['islands'])}")
+        lines.append(words("  without neighbours: %(units)s", units=", ".join(s["islands"])))
     return lines
 
 
@@ -188,7 +212,8 @@ def _years(text: str) -> list[int]:
             return list(range(a, b + 1))
         return [int(y) for y in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year range like 2015-2024") from None
+        raise argparse.ArgumentTypeError(words("%(text)r is not a year range like 2015-2024",
+                                               text=text)) from None
 
 
 def register(sub, load) -> None:

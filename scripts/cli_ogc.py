@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scripts.common import engine
+from scripts.language import tell
 
 
 def cmd_export_package(args) -> int:
@@ -14,6 +15,7 @@ def cmd_export_package(args) -> int:
                          " --out p01.gpkg")
     result = build_package(engine(), args.id, args.out)
     layers = ", ".join(f"{name} {count}" for name, count in result["layers"].items())
-    print(f"wrote the package of {result['partnership']} to {result['path']} ({layers};"
-          f" {result['styles']} styles)")
+    tell("wrote the package of %(partnership)s to %(path)s (%(layers)s; %(styles)s styles)",
+         partnership=result["partnership"], path=result["path"], layers=layers,
+         styles=result["styles"])
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from scripts.common import engine, print_json
+from scripts.language import render, tell, warn
 
 
 def cmd_import_partnerships(args) -> int:
@@ -14,9 +15,10 @@ def cmd_import_partnerships(args) -> int:
     if args.json:
         print_json(report.as_dict())
         return 0
-    print(f"imported {report.partnerships} partnerships with {report.members} members")
+    tell("imported %(partnerships)s partnerships with %(members)s members",
+         partnerships=report.partnerships, members=report.members)
     for warning in report.warnings:
-        print(f"  warning: {warning}")
+        warn(warning)
     return 0
 
 
@@ -28,7 +30,8 @@ def cmd_import_projects(args) -> int:
     for item in args.map or []:
         source, sep, target = item.partition("=")
         if not sep or not source or not target:
-            raise BadRequest(f"--map {item!r}: write SOURCE_FIELD=attribute, e.g. NAZWA=title")
+            raise BadRequest("--map %(item)r: write SOURCE_FIELD=attribute, e.g. NAZWA=title",
+                             item=item)
         mapping[target] = source
     result = import_projects(engine(), args.path, args.partnership, mapping=mapping,
                              value_maps=parse_value_maps(args.map_value),
@@ -37,20 +40,26 @@ def cmd_import_projects(args) -> int:
         print_json(result)
         return 0
     kinds = ", ".join(f"{n} {k}s" for k, n in result["by_geometry"].items() if n)
-    verb = "would create" if args.preview else "created"
-    print(f"{verb} {result['features']} projects ({kinds}) for partnership {args.partnership}")
-    print("  mapping: " + ", ".join(f"{t} <- {s}" for t, s in result["mapping"].items()))
+    if args.preview:
+        tell("would create %(count)s projects (%(kinds)s) for partnership %(partnership)s",
+             count=result["features"], kinds=kinds, partnership=args.partnership)
+    else:
+        tell("created %(count)s projects (%(kinds)s) for partnership %(partnership)s",
+             count=result["features"], kinds=kinds, partnership=args.partnership)
+    mapping = ", ".join(f"{t} <- {s}" for t, s in result["mapping"].items())
+    tell("  mapping: %(mapping)s", mapping=mapping)
     for target, entries in result["values"].items():
         print(f"  {target}: " + "; ".join(
             f"{e['value']!r} -> {e['as']} ({e['how']}, {e['count']})" for e in entries))
     for warning in result["warnings"]:
-        print(f"  warning: {warning}")
+        warn(warning)
     for problem in result["problems"]:
-        print(f"  problem: {problem}")
+        tell("  problem: %(problem)s", problem=render(problem))
     if result["problem_count"] > len(result["problems"]):
-        print(f"  ... {result['problem_count'] - len(result['problems'])} more problems")
+        tell("  ... %(count)s more problems",
+             count=result["problem_count"] - len(result["problems"]))
     if args.preview:
-        print("  (preview only: run again without --preview to import)")
+        tell("  (preview only: run again without --preview to import)")
     return 0
 
 
@@ -64,12 +73,12 @@ def cmd_export(args) -> int:
     if not args.format:
         from core.errors import BadRequest
 
-        raise BadRequest(f"export {args.what}: --format is required")
+        raise BadRequest("export %(what)s: --format is required", what=args.what)
 
     result = export(engine(), args.what, args.format, args.out, partnership=args.partnership,
                     voivodeship=args.voivodeship)
-    print(f"wrote {result['features']} {args.what} to {result['path']} "
-          f"({', '.join(result['layers'])})")
+    tell("wrote %(count)s %(what)s to %(path)s (%(layers)s)", count=result["features"],
+         what=args.what, path=result["path"], layers=", ".join(result["layers"]))
     return 0
 
 

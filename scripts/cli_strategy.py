@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.errors import Amount, Text
 from scripts.common import engine, print_json
+from scripts.language import library_detail, library_reason, tell
 
 
 def _write(generated, out: Path, summary: dict, as_json: bool, what: str) -> int:
@@ -15,14 +17,15 @@ def _write(generated, out: Path, summary: dict, as_json: bool, what: str) -> int
     try:
         out.write_bytes(generated.content)
     except OSError as exc:
-        raise InvalidInput("cannot write the file (%(reason)s)", reason=exc.strerror,
-                           where=str(out)) from exc
+        raise InvalidInput("cannot write the file (%(reason)s)", reason=library_reason(exc),
+                           where=str(out), details=library_detail(exc)) from exc
     summary.update(path=str(out), bytes=len(generated.content), sha256=generated.sha256)
     if as_json:
         print_json(summary)
     else:
-        print(f"wrote {what} to {out} ({len(generated.content):,} bytes,"
-              f" {generated.format.name}); sha256 {generated.sha256[:16]}…")
+        tell("wrote %(what)s to %(path)s (%(bytes)s bytes, %(format)s); sha256 %(sha)s…",
+             what=what, path=str(out), bytes=Amount(len(generated.content)),
+             format=generated.format.name, sha=generated.sha256[:16])
     return 0
 
 
@@ -40,7 +43,8 @@ def cmd_document(args) -> int:
     _folder(out)
     generated = strategy_document(engine(), args.partnership, args.format, lang=args.lang)
     return _write(generated, out, {"partnership": args.partnership, "format": args.format},
-                  args.json, f"the strategy of {args.partnership}")
+                  args.json, Text("the strategy of %(partnership)s",
+                                  partnership=args.partnership))
 
 
 def cmd_application(args) -> int:
@@ -52,7 +56,8 @@ def cmd_application(args) -> int:
                                      lang=args.lang)
     return _write(generated, out, {"partnership": args.partnership, "project": args.project,
                                    "format": args.format}, args.json,
-                  f"the application for project {args.project} of {args.partnership}")
+                  Text("the application for project %(project)s of %(partnership)s",
+                       project=args.project, partnership=args.partnership))
 
 
 def _strategy_commands(sub) -> argparse._SubParsersAction:
@@ -75,7 +80,8 @@ def register(sub) -> None:
     d.add_argument("--partnership", required=True, help="partnership id, e.g. P01")
     d.add_argument("--format", required=True, choices=tuple(FORMATS))
     d.add_argument("-o", "--out", required=True, help="file to write")
-    d.add_argument("--lang", default="pl", choices=LANGS)
+    d.add_argument("--lang", choices=LANGS, help="language of the document (default: the"
+                   " messages' language)")
     d.add_argument("--json", action="store_true", help="print a summary as JSON")
     d.set_defaults(func=cmd_document)
     a = commands.add_parser("application",
@@ -84,6 +90,7 @@ def register(sub) -> None:
     a.add_argument("--project", required=True, type=int, help="project id")
     a.add_argument("--format", required=True, choices=tuple(FORMATS))
     a.add_argument("-o", "--out", required=True, help="file to write")
-    a.add_argument("--lang", default="pl", choices=LANGS)
+    a.add_argument("--lang", choices=LANGS, help="language of the document (default: the"
+                   " messages' language)")
     a.add_argument("--json", action="store_true", help="print a summary as JSON")
     a.set_defaults(func=cmd_application)

@@ -58,7 +58,7 @@ def register(sub) -> None:
     commands = _strategy_commands(sub)
     k = commands.add_parser("kinds", help="dimensions, feasibility items, split methods,"
                             " budget categories, statutory elements, programme deadlines")
-    k.add_argument("--lang", default="pl", choices=("pl", "en"))
+    k.add_argument("--lang", choices=("pl", "en"), help="default: the messages' language")
     k.add_argument("--json", action="store_true", help="print as JSON")
     k.set_defaults(func=cmd_kinds)
     c = commands.add_parser("check", help="what the strategy lacks, indicators off track,"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from core.errors import Amount
 from scripts.common import engine, print_json, progress
+from scripts.language import library_reason, render, tell, warn
 
 
 def _mapping(path: str | None) -> dict | None:
@@ -17,7 +19,8 @@ def _mapping(path: str | None) -> dict | None:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InvalidInput(f"cannot read the corrections: {exc}"[:300], where=path) from None
+        raise InvalidInput("cannot read the corrections: %(reason)s", where=path,
+                           reason=library_reason(exc)) from None
 
 
 def _options(args) -> dict:
@@ -32,24 +35,31 @@ def cmd_preview(args) -> int:
     if args.json:
         print_json(shown)
         return 0
-    print(f"{shown['file_name']}: {shown['format_label']}, {shown['responses']:,} responses,"
-          f" encoding {shown['encoding']}, delimiter {shown['delimiter']!r}")
+    tell("%(file)s: %(format)s, %(responses)s responses, encoding %(encoding)s, delimiter"
+         " %(delimiter)r", file=shown["file_name"], format=shown["format_label"],
+         responses=Amount(shown["responses"]), encoding=shown["encoding"],
+         delimiter=shown["delimiter"])
     roles = ", ".join(f"{k}={v!r}" for k, v in shown["roles"].items() if v)
-    print(f"columns: {roles}")
+    tell("columns: %(roles)s", roles=roles)
     for q in shown["questions"]:
         options = "; ".join(f"{o['label']} ({o['count']})" for o in q["options"][:8])
         print(f"  {q['code']:<14} {q['kind']:<9} {q['answered']:>6} answers  {q['text'][:50]}"
               + (f"  [{options}]" if options else ""))
     for g in shown["gminas"]:
-        state = g["label"] if g["teryt"] else f"PROBLEM: {g['problem']}"
-        print(f"  gmina {g['value']!r} × {g['count']}: {state}")
+        if g["teryt"]:
+            tell("  gmina %(value)r × %(count)s: %(label)s", value=g["value"], count=g["count"],
+                 label=g["label"])
+        else:
+            tell("  gmina %(value)r × %(count)s: PROBLEM: %(problem)s", value=g["value"],
+                 count=g["count"], problem=render(g["problem"]))
     for warning in shown["warnings"]:
-        print(f"  warning: {warning}")
+        warn(warning)
     for problem in shown["problems"]:
-        print(f"  problem: {problem}")
+        tell("  problem: %(problem)s", problem=render(problem))
     if shown["problem_count"]:
-        print(f"{shown['problem_count']} problems: correct them with --mapping FILE.json"
-              ' ({"columns": {...}, "questions": {...}, "gminas": {...}})')
+        tell("%(count)s problems: correct them with --mapping FILE.json (%(shape)s)",
+             count=shown["problem_count"],
+             shape='{"columns": {...}, "questions": {...}, "gminas": {...}}')
     return 0
 
 
@@ -61,11 +71,12 @@ def cmd_import(args) -> int:
     if args.json:
         print_json(done)
         return 0
-    print(f"imported survey {done['id']} of {done['partnership_id']} ({done['kind']},"
-          f" {done['format']}): {done['responses']:,} responses to {done['questions']}"
-          " questions")
+    tell("imported survey %(id)s of %(partnership)s (%(kind)s, %(format)s): %(responses)s"
+         " responses to %(questions)s questions", id=done["id"],
+         partnership=done["partnership_id"], kind=done["kind"], format=done["format"],
+         responses=Amount(done["responses"]), questions=done["questions"])
     for warning in done["warnings"]:
-        print(f"  warning: {warning}")
+        warn(warning)
     return 0
 
 
@@ -86,7 +97,7 @@ def cmd_delete(args) -> int:
     from services.surveys.store import delete_survey
 
     delete_survey(engine(), args.id)
-    print(f"deleted survey {args.id}")
+    tell("deleted survey %(id)s", id=args.id)
     return 0
 
 

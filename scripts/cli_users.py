@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 import sys
 
+from core.errors import N_, Text
 from scripts.common import engine, settings
+from scripts.language import stderr, tell
 
 
 def _password(args) -> str:
@@ -24,7 +26,7 @@ def cmd_add(args) -> int:
 
     user = add_user(engine(), args.email, _password(args), args.role, name=args.name or "",
                     voivodeship=args.voivodeship)
-    print(f"user {user['email']} ({user['role']}) added")
+    tell("user %(email)s (%(role)s) added", email=user["email"], role=user["role"])
     return 0
 
 
@@ -32,7 +34,7 @@ def cmd_set_role(args) -> int:
     from services.access.accounts import set_role
 
     set_role(engine(), args.email, args.role, voivodeship=args.voivodeship)
-    print(f"{args.email} is now {args.role}")
+    tell("%(email)s is now %(role)s", email=args.email, role=args.role)
     return 0
 
 
@@ -40,7 +42,9 @@ def cmd_assign(args) -> int:
     from services.access.accounts import assign
 
     assign(engine(), args.email, args.partnership, remove=args.remove)
-    print(f"{args.email} {'no longer advises' if args.remove else 'advises'} {args.partnership}")
+    verb = Text(N_("no longer advises") if args.remove else N_("advises"))
+    tell("%(email)s %(verb)s %(partnership)s", email=args.email, verb=verb,
+         partnership=args.partnership)
     return 0
 
 
@@ -48,7 +52,7 @@ def cmd_disable(args) -> int:
     from services.access.accounts import disable
 
     disable(engine(), args.email)
-    print(f"{args.email} disabled; its sessions ended and its API tokens revoked")
+    tell("%(email)s disabled; its sessions ended and its API tokens revoked", email=args.email)
     return 0
 
 
@@ -56,7 +60,7 @@ def cmd_token(args) -> int:
     from services.access.accounts import create_token
 
     print(create_token(engine(), args.email, args.name))
-    print("(shown once: only its hash is kept)", file=sys.stderr)
+    stderr("(shown once: only its hash is kept)")
     return 0
 
 
@@ -66,8 +70,9 @@ def cmd_demo(args) -> int:
 
     password = settings().demo_password
     made = demo_accounts(engine(), password)
-    print("demo accounts (password: " + password + "): "
-          + ", ".join(f"{a['email']} ({a['role']})" for a in made))
+    accounts = ", ".join(f"{a['email']} ({a['role']})" for a in made)
+    tell("demo accounts (password: %(password)s): %(accounts)s", password=password,
+         accounts=accounts)
     return 0
 
 

@@ -8,10 +8,12 @@ import time
 
 
 def progress():
+    from scripts.language import progress_line
+
     start = time.perf_counter()
 
-    def say(message: str) -> None:
-        print(f"[{time.perf_counter() - start:6.1f} s] {message}", file=sys.stderr, flush=True)
+    def say(message: str) -> None:  # a Text label is shown in the CLI's language
+        print(progress_line(time.perf_counter() - start, message), file=sys.stderr, flush=True)
 
     return say
 

@@ -90,6 +90,8 @@ class Settings:
     import_memory_mb: int = 1024
     # End of eligibility per funding code overriding services/strategy/programmes.py's table.
     programme_deadlines: tuple[tuple[str, str | None], ...] = ()
+    # The command line's language when no --lang is given (scripts/language.py): pl or en.
+    cli_lang: str = ""
 
     @property
     def app_url(self) -> str:
@@ -127,4 +129,5 @@ class Settings:
             import_seconds=_int_env("PARTNERSTWA_IMPORT_SECONDS", 60),
             import_memory_mb=_int_env("PARTNERSTWA_IMPORT_MEMORY_MB", 1024),
             programme_deadlines=_deadlines_env("PARTNERSTWA_PROGRAMME_DEADLINES"),
+            cli_lang=os.environ.get("PARTNERSTWA_LANG", "").strip().lower(),
         )

@@ -38,7 +38,8 @@ Suppression
     An estimate resting on fewer than ``MIN_RESPONDENTS`` respondents (of the domain who
     answered) is returned with ``suppressed = True`` and no value, interval or counts; given
     the gminas of each domain, further domains are withheld so that no subtraction of shown
-    domains isolates fewer than ``MIN_RESPONDENTS`` respondents (``spatial.disclosure``).
+    domains isolates fewer than ``MIN_RESPONDENTS`` respondents (``spatial.disclosure``);
+    ``suppressed_reason`` says which of the two withheld a result.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from spatial.disclosure import protected_domains
+from spatial.disclosure import TOO_FEW, suppression_reasons
 
 AGE_GROUPS = ("pre_working", "working", "post_working")
 MIN_RESPONDENTS = 10
@@ -411,16 +412,18 @@ def estimate_question(question: Question, answers: pd.Series, weights: Weights,
     out = []
     for measure in measures(question):
         y = measure_values(question, measure, answers)
-        hidden: set[str] = set()
+        hidden: dict[str, str] = {}
         if members is not None:
             answered = ~np.isnan(y.to_numpy(dtype=float))
             counts = {name: int((mask.to_numpy(dtype=bool) & answered).sum())
                       for name, mask in domains.items()}
-            hidden = protected_domains(counts, members, MIN_RESPONDENTS)
+            hidden = suppression_reasons(counts, members, MIN_RESPONDENTS)
         for name, mask in domains.items():
             result = SUPPRESSED if name in hidden else weighted_estimate(
                 y, weights, mask, proportion=measure.proportion)
+            # why a cell is withheld ("too_few", "complementary"), for the reader's words
+            reason = hidden.get(name, TOO_FEW) if result.suppressed else None
             out.append({"question": question.code, "measure": measure.kind,
                         "option": measure.option, "label": measure.label, "domain": name,
-                        **result.as_dict()})
+                        **result.as_dict(), "suppressed_reason": reason})
     return out

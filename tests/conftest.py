@@ -18,6 +18,9 @@ from services.config import normalise_database_url
 from services.db import drop_database, ensure_database, get_engine, upgrade_schema
 
 REPO = Path(__file__).resolve().parent.parent
+# The command line speaks Polish by default; the tests that read its messages read the English
+# templates (tests/test_cli_language.py checks the Polish and this setting itself).
+os.environ.setdefault("PARTNERSTWA_LANG", "en")
 
 
 def _data_dir() -> Path:

@@ -17,10 +17,13 @@ bp = Blueprint("api_partnerships", __name__, url_prefix="/api/v1")
 @bp.app_context_processor
 def fields_for_templates() -> dict:
     """The kinds of functional area and the text limits the workspace's forms read (one table
-    each, services/planning/fields.py)."""
+    each, services/planning/fields.py), and the meaning of a priority (1 is the highest,
+    services/planning/vocabularies.py)."""
     from services.planning.fields import AREA_KINDS, COST_LIMITS, TEXT_LIMITS
+    from services.planning.vocabularies import PRIORITY
 
-    return {"area_kinds": AREA_KINDS, "text_limits": TEXT_LIMITS, "cost_limits": COST_LIMITS}
+    return {"area_kinds": AREA_KINDS, "text_limits": TEXT_LIMITS, "cost_limits": COST_LIMITS,
+            "priority_vocabulary": PRIORITY}
 
 
 def _engine():
@@ -106,7 +109,7 @@ def stats(area_id: int):
     year = request.args.get("year")
     return jsonify(area_stats.area_stats(
         _engine(), area_id, year=int_arg("year", 0, 1950, 2100) if year else None,
-        actor=g.principal))
+        actor=g.principal, settings=current_app.config["SETTINGS"]))
 
 
 @bp.get("/areas/<int:area_id>/rasters/<raster>")

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 
 from core.errors import BadRequest
 from services.access.rules import can_write, require_login
-from services.consultations import manage, results
+from services.consultations import manage, results, times
 from services.consultations.kinds import CATEGORIES, EXPORTS, LIMITS, QUESTION_KINDS
 from services.planning.partnerships import get_partnership
 from web import get_engine_for
@@ -36,16 +36,19 @@ def _engine():
 @bp.get("/partnerships/<pid>/consultations")
 def list_page(pid: str):
     engine = _engine()
+    consultations = [{**c, "dates": times.shown(c)}  # in Polish time
+                     for c in manage.list_consultations(engine, pid, actor=g.principal)]
     return render_template(
         "consultations/list.html", partnership=get_partnership(engine, pid, actor=g.principal),
-        consultations=manage.list_consultations(engine, pid, actor=g.principal),
-        can_write=can_write(g.principal, pid), categories=CATEGORIES,
-        question_kinds=QUESTION_KINDS, limits=LIMITS)
+        consultations=consultations, can_write=can_write(g.principal, pid),
+        categories=CATEGORIES, question_kinds=QUESTION_KINDS, limits=LIMITS,
+        default_days=manage.DEFAULT_DAYS)
 
 
 @bp.get("/partnerships/<pid>/consultations/<int:cid>")
 def detail_page(pid: str, cid: int):
     consultation = manage.get_consultation(_engine(), cid, actor=g.principal, partnership_id=pid)
+    consultation["dates"] = times.shown(consultation)  # in Polish time
     return render_template(
         "consultations/detail.html", consultation=consultation, pid=pid,
         can_write=can_write(g.principal, pid), categories=CATEGORIES, exports=EXPORTS,
@@ -106,6 +109,6 @@ def api_export(pid: str, cid: int):
     if fmt not in EXPORTS:
         raise BadRequest("format must be one of %(formats)s", formats=", ".join(EXPORTS))
     data, name = results.export_bytes(_engine(), cid, fmt, actor=g.principal,
-                                      partnership_id=pid)
+                                      partnership_id=pid, lang=str(g.lang))
     return Response(data, mimetype=EXPORTS[fmt].mimetype, headers={
         "Content-Disposition": f'attachment; filename="{name}"'})

@@ -26,7 +26,9 @@ def body_schemas() -> dict:
         "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
         "options": {"type": "array", "maxItems": LIMITS.options,
                     "items": {"type": "string", "maxLength": 100}}}, ("text",))
-    moment = {"type": "string", "maxLength": 40}
+    moment = {"type": "string", "maxLength": 40, "description": (
+        "YYYY-MM-DD: the whole Polish day (opens at 00:00, closes at 24:00 Europe/Warsaw);"
+        " or an ISO 8601 date and time, Polish time when it has no offset")}
     fields = {name: _text(name) for name in TEXTS} | {
         "slug": {"type": "string", "maxLength": 60},
         "opens_at": moment, "closes_at": moment,
@@ -34,16 +36,21 @@ def body_schemas() -> dict:
                        "items": {"type": "string", "enum": list(CATEGORIES)}},
         "questions": {"type": "array", "maxItems": LIMITS.questions, "items": question},
         "allow_lines": {"type": "boolean"}, "allow_areas": {"type": "boolean"}}
+    # The comment's and the open answer's lengths are checked by the service, whose
+    # messages name the place's number or the question's text (residents read them), not a
+    # path such as places.0.comment; the limits are told here in words.
     place = _closed({
         "category": {"type": "string", "maxLength": 40},
-        "comment": {"type": "string", "maxLength": LIMITS.comment},
+        "comment": {"type": "string", "description": f"at most {LIMITS.comment} characters"},
         "geometry": _closed({"type": {"type": "string",
                                       "enum": ["Point", "LineString", "Polygon"]},
                              "coordinates": {"type": "array"}}, ("type", "coordinates"))},
         ("category", "geometry"))
-    answer = {"anyOf": [{"type": "string", "maxLength": LIMITS.answer},
-                        {"type": "array", "maxItems": LIMITS.options,
-                         "items": {"type": "string", "maxLength": 100}}]}
+    # Checked by the service too, whose messages quote the question (a schema's "is not valid
+    # under any of the given schemas" would reach a resident in English).
+    answer = {"description": f"an option of a single-choice question, a list of options of a"
+                             f" multiple-choice one, or an open answer of at most"
+                             f" {LIMITS.answer} characters"}
     return {
         "ConsultationInput": _closed(fields, ("title", "controller", "purpose")),
         "ConsultationChange": _closed(

@@ -19,7 +19,7 @@ LANGUAGES = ("pl", "en")
 SCRIPT_TEXTS = (
     "Loading…", "Could not load the map data", "No data", "not significant",
     "High-High (hot spot)", "Low-Low (cold spot)", "High-Low (outlier)",
-    "Low-High (outlier)", "without neighbours", "Year", "Source", "Classes",
+    "Low-High (outlier)", "Share of gminas in High-High clusters (LISA), %", "Counts of gminas in the visible extent", "(shares of their area in the area)", "without neighbours", "Year", "Source", "Classes",
     "Saved", "Saving…", "Could not save", "Someone else changed this in the meantime",
     "Your version is kept in the history; reload to see the current one and apply your "
     "changes again.", "Click gminas on the map to add or remove them", "Selected gminas",
@@ -143,8 +143,19 @@ SCRIPT_TEXTS = (
     "refused (stale)", "Version history", "Version", "Change", "Author", "When", "Comment",
     "Restore", "No population data", "Within", "Population", "Member gminas reached",
     "Gminas touched", "method", "Who it serves",
+    # a stale edit of an area or a project merged at its form (workspace_conflict.js)
+    "Shape", "changed on the server and by you", "on the server", "yours", "Keep mine and save",
+    "Take the server's values", "Changed on the server in the meantime",
+    "None of your changes collides with it.",
+    "Taken into the form from the server (you had not changed them)",
+    "The form now holds the server's values",
+    "The form shows what changed: keep yours or take the values saved in the meantime.",
     # strategy_summary.js (the workspace)
     "{done} of {total} elements", "missing", "All elements are present.", "Open the strategy",
+    # failures named for the user (common.js P.reason), the workspace's walk (workspace*.js)
+    "The server could not be reached; check the connection and try again",
+    "Something went wrong in the page; reload it and try again",
+    "No raster of the catalogue covers this area", "Choose one of the options",
 )
 
 
@@ -159,6 +170,7 @@ SCRIPT_PLURALS = {
                                       count="{n}"),
     "partnerships": lambda n: ngettext("%(count)s partnership", "%(count)s partnerships", n,
                                        count="{n}"),
+    "gminas": lambda n: ngettext("%(count)s gmina", "%(count)s gminas", n, count="{n}"),
 }
 PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
 

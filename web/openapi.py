@@ -13,7 +13,7 @@ from services.diagnosis.texts import LANGS
 from services.planning.export_formats import EXPORT_FORMATS, EXPORTABLE
 from services.planning.fields import AREA_KINDS, COST_LIMITS, LIST_LIMITS, MAX_VERSION, TEXT_LIMITS
 from services.planning.national import NATIONAL_FORMATS
-from services.planning.vocabularies import FUNDING_CODES
+from services.planning.vocabularies import FUNDING_CODES, PRIORITY
 from services.reference.units import SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX
 from web import (
     consultations_openapi,  # the map consultations' paths, parameters, bodies
@@ -141,7 +141,8 @@ def body_schemas() -> dict:
             "name": _text("milestone.name", required=True),
             "date": {"type": ["string", "null"], "format": "date"}}, ("name",))),
         "feasibility": {"type": "string", "enum": list(FEASIBILITY)},
-        "priority": {"type": "integer", "minimum": 1, "maximum": 3},
+        "priority": {"type": "integer", "minimum": 1, "maximum": 3, "description": (
+            "1 is the highest: " + ", ".join(f"{p.code} {p.en}" for p in PRIORITY))},
         "gminas": gminas,
         "area_ids": _listed("area_ids", {"type": "integer", "minimum": 1,
                                          "maximum": 2**63 - 1}),
@@ -198,6 +199,10 @@ def document() -> dict:
             "/api/v1/layers/{level}": {"get": _op(
                 "Coverage-simplified units for a zoom level (GeoJSON, EPSG:4326)",
                 params=_params("level", "zoom", "voivodeship"), content="application/geo+json")},
+            "/api/v1/units/{level}/points": {"get": _op(
+                "A point inside each unit (PostGIS's point on surface, not the centroid),"
+                " GeoJSON (EPSG:4326)", params=_params("level", "voivodeship"),
+                content="application/geo+json")},
             "/api/v1/units/gmina/{teryt}/card": {"get": _op(
                 "A gmina with its indicators over time", params=_params("teryt"))},
             "/api/v1/units/search": {"get": _op(
@@ -258,8 +263,8 @@ def document() -> dict:
                 "Make an old version current", params=_params("area_id"), body="Restore",
                 errors=("400", "404", "409", "422"))},
             "/api/v1/areas/{area_id}/stats": {"get": _op(
-                "Population, area and indicators of an area", params=_params("area_id",
-                                                                              "year"))},
+                "Population, area and indicators of an area, and the rasters of the data mirror"
+                " its outline meets", params=_params("area_id", "year"))},
             "/api/v1/areas/{area_id}/rasters/{raster}": {"get": _op(
                 "Raster summary inside an area", params=_params("area_id", "raster"))},
             "/api/v1/projects": {"get": _op(

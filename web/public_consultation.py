@@ -8,44 +8,34 @@ a CORS preflight, which we never grant) and refuses a foreign ``Origin``.
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import datetime
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from flask_babel import gettext
 
-from core.errors import N_
 from services.access.rules import Forbidden
-from services.consultations import manage, submit
+from services.consultations import manage, submit, times
 from services.consultations.kinds import CATEGORIES, HONEYPOT, LIMITS
+from services.reference.labels import gmina_labels
 from web import get_engine_for
-from web.api_common import json_body
+from web.api_common import body_limit, json_body
+from web.i18n import localised
 
 bp = Blueprint("public_consultation", __name__)
 
 
-# The kind of a gmina by the last digit of its TERYT: said where two gminas share a name
-# (Wysokie Mazowieckie the town and the rural gmina around it).
-GMINA_KINDS = {"1": N_("urban gmina"), "2": N_("rural gmina"), "3": N_("urban-rural gmina")}
-LOCAL_TIME = ZoneInfo("Europe/Warsaw")
-
-
 def _gmina_labels(gminas: list[dict]) -> list[dict]:
-    names = Counter(g["name"] for g in gminas)
-    return [{**g, "label": f"{g['name']} ({gettext(GMINA_KINDS[g['teryt'][-1]])})"
-             if names[g["name"]] > 1 and g["teryt"][-1:] in GMINA_KINDS else g["name"]}
-            for g in gminas]
+    """Each gmina with its ``label``: the name, with the kind of gmina where two share a name
+    (Wysokie Mazowieckie the town and the rural gmina around it)."""
+    labels = gmina_labels((g["teryt"], g["name"]) for g in gminas)
+    return [{**g, "label": localised(labels[g["teryt"]])} for g in gminas]
 
 
 @bp.get("/k/<slug>")
 def page(slug: str):
     consultation = manage.public_consultation(get_engine_for(current_app), slug)
     consultation["gminas"] = _gmina_labels(consultation["gminas"])
-    # Residents read the closing time in Polish time, not UTC.
-    consultation["closes_local"] = datetime.fromisoformat(consultation["closes_at"]).astimezone(
-        LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    # Residents read the dates in Polish time, a closing date as 24:00 of its last day.
+    consultation["dates"] = times.shown(consultation)
     settings = current_app.config["SETTINGS"]
     config = {"slug": consultation["slug"], "state": consultation["state"],
               "submit_url": f"/k/{consultation['slug']}/submissions",
@@ -72,8 +62,9 @@ def _same_origin() -> None:
 
 
 @bp.post("/k/<slug>/submissions")
+@body_limit(LIMITS.body_bytes)
 def submissions(slug: str):
     _same_origin()
     stored = submit.submit(get_engine_for(current_app), slug, json_body(),
-                           request.remote_addr or "?")
+                           request.remote_addr or "?", secret=current_app.secret_key)
     return jsonify(stored), 201

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from services.strategy import goals, plans, texts
+from services.strategy import goals, plans, texts, versions
 from services.strategy.indicators import available
 from services.strategy.kinds import for_page
-from services.strategy.model import project_package, strategy_model, strategy_page
+from services.strategy.model import (
+    project_package,
+    strategy_model,
+    strategy_page,
+    strategy_page_project,
+)
 from services.strategy.versions import plain
 from web import get_engine_for
 from web.api_common import json_body, with_version
@@ -40,6 +45,16 @@ def page(pid: str):
     return render_template(
         "strategy/page.html", pid=pid, model=shown["model"], kinds=kinds,
         page_data=plain({"pid": pid, "kinds": kinds, "indicators": shown["indicators"]}))
+
+
+@bp.get("/partnerships/<pid>/strategy/projects/<int:project_id>")
+def project_page(pid: str, project_id: int):
+    """One project's plan forms: a page of its own, and the body of its card on the strategy
+    page (strategy_projects.js fetches it when the card is opened)."""
+    shown = strategy_page_project(_engine(), pid, project_id, g.principal)
+    kinds = for_page(getattr(g, "lang", "pl"))
+    return render_template("strategy/project.html", pid=pid, model=shown, p=shown["project"],
+                           kinds=kinds, page_data=plain({"pid": pid, "kinds": kinds}))
 
 
 @bp.get(API)
@@ -74,18 +89,6 @@ def put_texts(pid: str):
     return _json(body, version=body["version"])
 
 
-@bp.get(f"{API}/texts/versions")
-def texts_versions(pid: str):
-    return _json(texts.texts_history(_engine(), pid, actor=g.principal))
-
-
-@bp.post(f"{API}/texts/restore")
-def texts_restore(pid: str):
-    body = json_body()
-    return _json(texts.restore_texts(_engine(), pid, body.get("restore"), body.get("version"),
-                                     actor=g.principal))
-
-
 @bp.post(f"{API}/goals")
 def create_goal(pid: str):
     body = goals.create_goal(_engine(), pid, json_body(), actor=g.principal)
@@ -113,18 +116,6 @@ def delete_goal(pid: str, goal_id: int):
     return "", 204
 
 
-@bp.get(f"{API}/goals/<int:goal_id>/versions")
-def goal_versions(pid: str, goal_id: int):
-    return _json(goals.goal_history(_engine(), pid, goal_id, actor=g.principal))
-
-
-@bp.post(f"{API}/goals/<int:goal_id>/restore")
-def goal_restore(pid: str, goal_id: int):
-    body = json_body()
-    return _json(goals.restore_goal(_engine(), pid, goal_id, body.get("restore"),
-                                    body.get("version"), actor=g.principal))
-
-
 @bp.get(f"{API}/projects/<int:project_id>")
 def get_package(pid: str, project_id: int):
     body = project_package(_engine(), pid, project_id, g.principal)
@@ -138,13 +129,34 @@ def put_plan(pid: str, project_id: int):
     return _json(body, version=body["version"])
 
 
-@bp.get(f"{API}/projects/<int:project_id>/versions")
-def plan_versions(pid: str, project_id: int):
-    return _json(plans.plan_history(_engine(), pid, project_id, actor=g.principal))
+# --- history and restore: alike for every versioned kind (services/strategy/versions.py) ---
+
+# By versioned kind: the endpoints' prefix and the object's URL below API.
+VERSIONED = {"strategy": ("texts", "texts"), "strategy_goal": ("goal", "goals/<int:goal_id>"),
+             "project_plan": ("plan", "projects/<int:project_id>")}
 
 
-@bp.post(f"{API}/projects/<int:project_id>/restore")
-def plan_restore(pid: str, project_id: int):
-    body = json_body()
-    return _json(plans.restore_plan(_engine(), pid, project_id, body.get("restore"),
-                                    body.get("version"), actor=g.principal))
+def _one_id(ids: dict) -> int | None:
+    return next(iter(ids.values()), None)  # the URL's one id (goal, project); the texts: none
+
+
+def _versions_view(kind: str):
+    def view(pid: str, **ids: int):
+        return _json(versions.object_history(_engine(), kind, pid, _one_id(ids),
+                                             actor=g.principal))
+    return view
+
+
+def _restore_view(kind: str):
+    def view(pid: str, **ids: int):
+        body = json_body()
+        return _json(versions.restore(_engine(), kind, pid, _one_id(ids), body.get("restore"),
+                                      body.get("version"), actor=g.principal))
+    return view
+
+
+for _kind, (_name, _path) in VERSIONED.items():
+    bp.add_url_rule(f"{API}/{_path}/versions", f"{_name}_versions", _versions_view(_kind),
+                    methods=["GET"])
+    bp.add_url_rule(f"{API}/{_path}/restore", f"{_name}_restore", _restore_view(_kind),
+                    methods=["POST"])

@@ -115,7 +115,8 @@ def paths() -> dict:
         f"{base}/indicators": {"get": _op(
             "Catalogue indicators the data hold for the partnership, with values by year")},
         f"{base}/completeness": {"get": _op(
-            "Statutory elements (art. 10g ust. 2, Regulation 2021/1060 art. 29): present or"
+            "Statutory elements (art. 10e ust. 3 with art. 10g ust. 3 u.s.g., Regulation"
+            " 2021/1060 art. 29): present or"
             " missing, with where to fill them in")},
         f"{base}/monitoring": {"get": _op(
             "Result indicators: latest value against baseline and target")},

@@ -38,9 +38,11 @@ def api_results(pid: str, survey_id: int):
     if fmt not in RESULTS_FORMATS:
         raise BadRequest("format must be one of %(formats)s, not %(fmt)r", field="format",
                          formats=", ".join(RESULTS_FORMATS), fmt=fmt[:20])
-    result = estimates.survey_results(get_engine_for(current_app), pid, survey_id,
-                                      actor=g.principal, question=_arg("question"),
-                                      domain=_arg("domain"))
+    # Names of gminas told apart by kind ("Wysokie Mazowieckie (gmina miejska)") in the
+    # reader's language, in the JSON and the files alike.
+    result = localised(estimates.survey_results(get_engine_for(current_app), pid, survey_id,
+                                                actor=g.principal, question=_arg("question"),
+                                                domain=_arg("domain")))
     if RESULTS_FORMATS[fmt].write is None:
         return jsonify(result)
     content, filename = results_file(result, fmt, getattr(g, "lang", "pl"))
@@ -52,8 +54,9 @@ def api_results(pid: str, survey_id: int):
 
 @bp.get(API + "/gminas.geojson")
 def api_map(pid: str, survey_id: int):
-    body = estimates.survey_map(get_engine_for(current_app), pid, survey_id, actor=g.principal,
-                                question=_arg("question") or "", option=_arg("option"))
+    body = localised(estimates.survey_map(get_engine_for(current_app), pid, survey_id,
+                                          actor=g.principal, question=_arg("question") or "",
+                                          option=_arg("option")))
     response = jsonify(body)
     response.mimetype = "application/geo+json"
     return response
@@ -61,9 +64,9 @@ def api_map(pid: str, survey_id: int):
 
 @bp.get(API + "/youth")
 def api_youth(pid: str, survey_id: int):
-    return jsonify(youth.youth_migration(get_engine_for(current_app), pid, survey_id,
-                                         actor=g.principal, question=_arg("question"),
-                                         leave=_leave()))
+    return jsonify(localised(youth.youth_migration(get_engine_for(current_app), pid, survey_id,
+                                                   actor=g.principal, question=_arg("question"),
+                                                   leave=_leave())))
 
 
 @bp.get("/partnerships/<pid>/surveys/<int:survey_id>")
@@ -82,4 +85,6 @@ def page(pid: str, survey_id: int):
     return render_template(
         "survey_results/page.html", map=render_parts(fmap), pid=pid, survey_id=survey_id,
         suppressed_word=SUPPRESSED_WORD[1 if lang == "en" else 0],
+        complementary_shown=any(r.get("suppressed_reason") == "complementary"
+                                for q in shown["results"]["questions"] for r in q["results"]),
         file_formats=[f for f in RESULTS_FORMATS.values() if f.write], charts=charts, **shown)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core.errors import PartnerstwaError
+from layers.catalogue import VOIVODESHIP_NAMES  # messages name voivodeships, not codes
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def require_membership_change(conn, actor: Principal, partnership_id: str,
         outside = sorted(c for c in changed if not c.startswith(actor.voivodeship))
         if outside:
             raise Forbidden("your office changes members in voivodeship %(voivodeship)s"
-                            " only, not %(outside)s", voivodeship=actor.voivodeship,
+                            " only, not %(outside)s",
+                            voivodeship=VOIVODESHIP_NAMES.get(actor.voivodeship,
+                                                              actor.voivodeship),
                             outside=', '.join(outside))
         return
     raise Forbidden("members of a partnership are changed by administrators and the marshal"
@@ -164,7 +167,8 @@ def readable_voivodeship(actor: Principal, voivodeship: str) -> None:
     require_login(actor)
     if actor.role == "marshal_office" and actor.voivodeship != voivodeship:
         raise Forbidden("your office sees voivodeship %(voivodeship)s, not %(voivodeship2)s",
-                        voivodeship=actor.voivodeship, voivodeship2=voivodeship)
+                        voivodeship=VOIVODESHIP_NAMES.get(actor.voivodeship, actor.voivodeship),
+                        voivodeship2=VOIVODESHIP_NAMES.get(voivodeship, voivodeship))
 
 
 def audit(conn, actor: Principal, action: str, kind: str, object_id, before=None,

@@ -8,7 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.errors import BadRequest, NotFound
-from layers.catalogue import VOIVODESHIP_CODES
+from layers.catalogue import AREA_WEIGHTED_INDICATORS, VOIVODESHIP_CODES
 from layers.indicator_catalogue import KNOWN, unit_label
 from services.access.rules import SYSTEM, Principal, readable_filter, readable_voivodeship
 from services.analysis.comparison_files import COMPARISON_FORMATS, comparison_csv, comparison_file
@@ -35,10 +35,19 @@ def _latest(conn, codes) -> dict[str, tuple[int, pd.DataFrame]]:
 
 
 def _unit(name: str, kind: str, code: str, gminas: list[str], latest, people, areas,
-          area_km2, extra: dict | None = None, official: dict | None = None) -> dict:
+          area_km2, extra: dict | None = None, official: dict | None = None,
+          people_year: int | None = None) -> dict:
     shares = pd.Series(1.0, index=gminas)
     indicators = {}
+    population = float(people.reindex(gminas).fillna(0).sum())
     for ind, (year, part) in latest.items():
+        if ind in AREA_WEIGHTED_INDICATORS and area_km2:
+            # A density beside the row's own population and area is read as their quotient:
+            # every unit, Poland too, gets exactly that (GUS's published densities use GUS's
+            # areas, which for coastal gminas include sea waters, and do not match the column).
+            indicators[ind] = {"year": people_year or year, "value": population / area_km2,
+                               "aggregation": "population / area of the unit"}
+            continue
         if official and (ind, year) in official:
             indicators[ind] = {"year": year, "value": official[(ind, year)],
                                "aggregation": "GUS value of the unit"}
@@ -48,7 +57,6 @@ def _unit(name: str, kind: str, code: str, gminas: list[str], latest, people, ar
         if result is not None:
             indicators[ind] = {"year": year, "value": result["value"],
                                "aggregation": result["aggregation"]}
-    population = float(people.reindex(gminas).fillna(0).sum())
     return {"kind": kind, "code": code, "name": name, "gminas": len(gminas),
             "area_km2": area_km2, "population": population, "indicators": indicators,
             **(extra or {})}
@@ -128,17 +136,19 @@ def _compare(engine: sa.Engine, voivodeship: str, indicators: list[str] | None,
                                "projects": p["projects"], "projects_cost_pln": p["cost"],
                                "projects_cost_per_resident": p["cost"] / population
                                if population else None,
-                               "functional_areas": list(p["areas"])}))
+                               "functional_areas": list(p["areas"])}, people_year=people_year))
     in_voiv = gminas[gminas["voivodeship"] == voivodeship]
     units.append(_unit(name.lower(), "voivodeship", voivodeship, list(in_voiv["teryt"]), latest, people,
                        areas, float(in_voiv["area"].sum()),
                        {"high_risk_share": len(hh & set(in_voiv["teryt"])) / len(in_voiv)
                         if run_id else None},
-                       {(i, y): v for (lv, i, y), v in official.items() if lv == "voivodeship"}))
+                       {(i, y): v for (lv, i, y), v in official.items() if lv == "voivodeship"},
+                       people_year))
     units.append(_unit("Polska", "country", "PL", list(gminas["teryt"]), latest, people,
                        areas, float(gminas["area"].sum()),
                        {"high_risk_share": len(hh) / len(gminas) if run_id else None},
-                       {(i, y): v for (lv, i, y), v in official.items() if lv == "country"}))
+                       {(i, y): v for (lv, i, y), v in official.items() if lv == "country"},
+                       people_year))
     return {"voivodeship": voivodeship, "voivodeship_name": name.lower(),
             "population_year": people_year, "risk_run_id": run_id, "indicators": codes,
             "catalogue": {c: catalogue[c] for c in codes if c in catalogue},

@@ -23,8 +23,12 @@ HEADERS = {
     "gminas": ("Liczba gmin", "Gminas"),
     "area_km2": ("Powierzchnia [km²]", "Area [km²]"),
     "population": ("Ludność ({year})", "Population ({year})"),
-    "high_risk_share": ("Gminy w skupieniach wysokie-wysokie zagrożenia [%]",
-                        "Gminas in high-high risk clusters [%]"),
+    # The share of GMINAS (not of residents, which the diagnosis gives) in LISA high-high
+    # clusters of the marginalisation risk index.
+    "high_risk_share": ("Udział gmin w skupieniach wysokie–wysokie (LISA) wskaźnika zagrożenia"
+                        " marginalizacją [%]",
+                        "Share of gminas in high-high clusters (LISA) of the marginalisation"
+                        " risk index [%]"),
     "projects": ("Liczba przedsięwzięć", "Projects"),
     "projects_cost_pln": ("Koszt przedsięwzięć [zł]", "Cost of projects [PLN]"),
     "projects_cost_per_resident": ("Koszt przedsięwzięć na mieszkańca [zł]",

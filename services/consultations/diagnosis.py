@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from services.consultations.kinds import CATEGORIES
+from services.consultations.times import last_day, polish
 
 TEXTS = {
     "heading": {"pl": "Konsultacje mapowe (geoankiety)", "en": "Map consultations"},
@@ -17,7 +18,7 @@ TEXTS = {
                     " in the categories. Hot spots: Gi* of the number of places on hexagons"
                     " with 1 km sides (999 permutations, p ≤ 0.05)."},
     "consultation": {"pl": "Konsultacja", "en": "Consultation"},
-    "period": {"pl": "Okres", "en": "Period"},
+    "period": {"pl": "Okres (dni według czasu polskiego)", "en": "Period (days in Polish time)"},
     "submissions": {"pl": "Odpowiedzi", "en": "Answers"},
     "hidden": {"pl": "Ukryte miejsca", "en": "Hidden places"},
     "hot_spots": {"pl": "Gorące punkty", "en": "Hot spots"},
@@ -52,8 +53,9 @@ def section(engine: sa.Engine, pid: str) -> list[dict]:
     for row in rows:
         numbers = summary(engine, row.id)
         out.append({"id": row.id, "title": row.title, "slug": row.slug,
-                    "opens": row.opens_at.date().isoformat(),
-                    "closes": row.closes_at.date().isoformat(),
+                    # Polish days: the first, and the last on which answers were taken.
+                    "opens": polish(row.opens_at).date().isoformat(),
+                    "closes": last_day(row.closes_at),
                     "submissions": numbers["submissions"], "hidden": numbers["hidden"],
                     "per_category": numbers["per_category"],
                     "hot_spots": numbers["hot_spots"]})

@@ -57,11 +57,14 @@ class Limits:
     vertices: int = 500  # of a drawn line or area
     questions: int = 5
     options: int = 10
-    per_client: int = 10  # submissions of one client (salted address) per window
+    per_client: int = 10  # submissions of one client (keyed hash of its address) per window
     per_client_window_s: int = 3600
     per_consultation: int = 1000  # submissions of everybody to one consultation per window
     per_consultation_window_s: int = 600
     tolerance_m: float = 50.0  # how far beyond the partnership's outline a place may lie
+    # bytes of one submission's JSON: 20 places × 500 vertices and 1,000-character comments
+    # (escaped) come to about half of it; anything larger is refused before it is parsed
+    body_bytes: int = 1024 * 1024
 
 
 LIMITS = Limits()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from core.errors import Conflict, InvalidInput, NotFound
 from services.access.rules import SYSTEM, Principal, audit, require_read, require_write
 from services.consultations.kinds import CATEGORIES, LIMITS, QUESTION_KINDS, STATUSES
+from services.consultations.times import POLISH_TIME, day_end, moment_of, polish
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 TEXTS = {"title": (1, 200), "introduction": (0, 4000), "controller": (1, 1000),
@@ -46,20 +47,23 @@ def _text(data: dict, name: str, current: str | None = None) -> str:
 
 
 def _moment(value, name: str, default: datetime) -> datetime:
+    """A date means the whole Polish day (``times``): opening at its start, closing at its
+    end; a time without an offset is Polish time."""
     if value is None or value == "":
         return default
     if isinstance(value, datetime):
-        moment = value
+        moment = value if value.tzinfo else value.replace(tzinfo=POLISH_TIME)
     else:
         try:
-            moment = datetime.fromisoformat(str(value))
+            moment = moment_of(str(value), closing=name == "closes_at")
         except ValueError:
             raise InvalidInput("%(name)s must be a date or a date and time (YYYY-MM-DD or"
                                " YYYY-MM-DDTHH:MM), got %(value)r", details={"field": name},
                                name=name, value=str(value)[:40]) from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except OverflowError:  # the day after 9999-12-31, or 0001-01-01 00:00 Warsaw in UTC
+            moment = None
     try:  # year 1 with a positive offset is before datetime.min in UTC: an OverflowError
-        in_utc = moment.astimezone(UTC)
+        in_utc = moment.astimezone(UTC) if moment is not None else None
     except OverflowError:
         in_utc = None
     if in_utc is None or not YEARS[0] <= in_utc.year <= YEARS[1]:
@@ -123,8 +127,9 @@ def _checked(data: dict, current: dict | None = None) -> dict:
     current = current or {}
     fields = {name: _text(data, name, current.get(name)) for name in TEXTS}
     opens = _moment(data.get("opens_at"), "opens_at", current.get("opens_at") or now)
-    closes = _moment(data.get("closes_at"), "closes_at",
-                     current.get("closes_at") or opens + timedelta(days=DEFAULT_DAYS))
+    # By default open for DEFAULT_DAYS whole days after the opening one (Polish days).
+    closes = _moment(data.get("closes_at"), "closes_at", current.get("closes_at") or day_end(
+        polish(opens).date() + timedelta(days=DEFAULT_DAYS)))
     if closes <= opens:
         raise InvalidInput("closes_at must be after opens_at", details={"field": "closes_at"})
     categories = _categories(data.get("categories", [c["code"] for c in current.get(

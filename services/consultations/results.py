@@ -7,6 +7,7 @@ them as text nodes, never as HTML.
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 from pathlib import Path
@@ -26,8 +27,10 @@ from services.access.rules import (
     require_read,
     require_write,
 )
+from services.cache import cached
+from services.consultations.export_table import places_csv
 from services.consultations.kinds import CATEGORIES, EXPORTS
-from services.planning.exports import WRITERS, Field
+from services.planning.exports import ARROW_TYPES, WRITERS, Field
 from services.surveys.privacy import mask_personal_data
 
 HEX_SIZE_M = 1000.0
@@ -52,8 +55,9 @@ def _consultation(conn, consultation_id: int, actor: Principal, *, write: bool =
                   partnership_id: str | None = None):
     """The consultation, if ``actor`` may read it (or change it: ``write``) and it belongs
     to ``partnership_id`` when given; else 404 (or 403 for readers asked to write)."""
-    row = conn.execute(sa.text("SELECT id, partnership_id, slug, title FROM consultation"
-                               " WHERE id = :i"), {"i": consultation_id}).first()
+    row = conn.execute(sa.text("SELECT id, partnership_id, slug, title, questions"
+                               " FROM consultation WHERE id = :i"),
+                       {"i": consultation_id}).first()
     if row is None or partnership_id not in (None, row.partnership_id):
         raise NotFound("no consultation %(id)s", id=consultation_id)
     try:
@@ -154,19 +158,56 @@ def summary(engine: sa.Engine, consultation_id: int, *, actor: Principal = SYSTE
             hex_size: float = HEX_SIZE_M, permutations: int = 999, seed: int = 12345,
             top: int = 5, partnership_id: str | None = None) -> dict:
     """Counts per category (visible places), the hidden count, submissions, and the hot
-    spots of visible places on a hexagon grid (Gi*, ``spatial.hexgrid``)."""
+    spots of visible places on a hexagon grid (Gi*, ``spatial.hexgrid``).
+
+    Gi* with 999 permutations takes about a second for a few hundred places, so the answer
+    is kept (``services.cache``) per version of the consultation's answers and moderation
+    (``answers_version``) and per parameters: pages reloaded without a new answer or a
+    moderation change are answered from memory. It holds no comment or answer text, so one
+    answer serves every reader allowed to see the consultation (checked on every call).
+    """
+    with engine.connect() as conn:
+        _consultation(conn, consultation_id, actor, partnership_id=partnership_id)
+        version = (conn.engine.url.render_as_string(hide_password=False),
+                   answers_version(conn, consultation_id))
+    key = ("consultation-summary", consultation_id, float(hex_size), int(permutations),
+           int(seed), int(top))
+    # A copy: callers may change their answer; the kept one stays as computed.
+    return copy.deepcopy(cached(key, version, lambda: _summary(
+        engine, consultation_id, hex_size=hex_size, permutations=permutations, seed=seed,
+        top=top)))
+
+
+def answers_version(conn, consultation_id: int) -> tuple:
+    """What a summary reads, in a few index lookups: the submissions (count and last id),
+    the places (count and last id) and the set of hidden places (count and a digest of
+    their ids). Answers are never deleted (triggers refuse it), but a removed one would
+    change the counts too; a moderation changes the hidden set, a new answer the ids."""
+    row = conn.execute(sa.text(
+        "SELECT (SELECT count(*) FROM consultation_submission WHERE consultation_id = :c),"
+        " (SELECT max(id) FROM consultation_submission WHERE consultation_id = :c),"
+        " count(*), max(id), count(*) FILTER (WHERE hidden),"
+        " md5(string_agg(id::text, ',' ORDER BY id) FILTER (WHERE hidden))"
+        " FROM consultation_place WHERE consultation_id = :c"), {"c": consultation_id}).one()
+    return tuple(row)
+
+
+def _summary(engine: sa.Engine, consultation_id: int, *, hex_size: float, permutations: int,
+             seed: int, top: int) -> dict:
     from spatial.hexgrid import count_points, hot_spots
 
     with engine.connect() as conn:
-        _consultation(conn, consultation_id, actor, partnership_id=partnership_id)
         submissions = conn.execute(sa.text(
             "SELECT count(*) FROM consultation_submission WHERE consultation_id = :c"),
             {"c": consultation_id}).scalar_one()
         frame = _frame(conn, consultation_id, visible_only=False)
-    visible = frame[~frame["hidden"]]
+    # An empty read gives an object column; as a mask it must be boolean, or pandas takes an
+    # empty Series for a column selection and the consultation without answers fails.
+    hidden = frame["hidden"].astype(bool)
+    visible = frame.loc[~hidden]
     per_category = {code: int((visible["category"] == code).sum()) for code in CATEGORIES}
     out = {"submissions": int(submissions), "places": int(len(visible)),
-           "hidden": int(frame["hidden"].sum()), "per_category": per_category,
+           "hidden": int(hidden.sum()), "per_category": per_category,
            "hex_size_m": hex_size, "hexagons": None, "hot_spots": []}
     if len(visible):
         counts = count_points(visible.geometry, hex_size)
@@ -185,8 +226,10 @@ def summary(engine: sa.Engine, consultation_id: int, *, actor: Principal = SYSTE
 
 
 def export(engine: sa.Engine, consultation_id: int, fmt: str, out: str | Path, *,
-           actor: Principal = SYSTEM, partnership_id: str | None = None) -> dict:
-    """Every place (hidden ones flagged) in EPSG:2180 as GeoPackage, Shapefile zip or CSV."""
+           actor: Principal = SYSTEM, partnership_id: str | None = None,
+           lang: str = "pl") -> dict:
+    """Every place (hidden ones flagged) in EPSG:2180 as GeoPackage or Shapefile zip (fields
+    as codes, for GIS), or as a CSV for Polish Excel in ``lang`` (``export_table``)."""
     if fmt not in EXPORTS:
         raise BadRequest("format must be one of %(formats)s", formats=", ".join(EXPORTS))
     with engine.connect() as conn:
@@ -194,25 +237,31 @@ def export(engine: sa.Engine, consultation_id: int, fmt: str, out: str | Path, *
         rows = conn.execute(sa.text(
             "SELECT p.id, p.submission_id, p.category, p.comment,"
             " to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-            " AS created_at, p.hidden::int AS hidden, p.hidden_reason, s.answers,"
-            " ST_AsBinary(p.geom) AS wkb, ST_GeometryType(p.geom) AS gtype"
-            " FROM consultation_place p JOIN consultation_submission s ON s.id = p.submission_id"
+            " AS created_at, s.created_at AS sent_at, p.hidden::int AS hidden,"
+            " p.hidden_reason, s.answers, ST_AsBinary(p.geom) AS wkb,"
+            " ST_GeometryType(p.geom) AS gtype, ST_X(o) AS lon, ST_Y(o) AS lat"
+            " FROM consultation_place p JOIN consultation_submission s ON s.id = p.submission_id,"
+            " LATERAL ST_Transform(ST_PointOnSurface(p.geom), 4326) AS o"
             " WHERE p.consultation_id = :c ORDER BY p.id"), {"c": consultation_id}).all()
     mask = _masker(actor, found.partnership_id)
+    name = f"konsultacja_{found.slug.replace('-', '_')}"[:40]
+    if EXPORTS[fmt].writer == "csv":
+        Path(out).write_bytes(places_csv(rows, found.questions or [], mask, lang))
+        return {"path": str(out), "format": fmt, "features": len(rows), "layers": [name],
+                "name": name}
     shown = {"comment": lambda r: mask(r.comment),
              "answers": lambda r: json.dumps(_answers_shown(r.answers, mask),
                                              ensure_ascii=False)}
-    types = {"int": pa.int64(), "text": pa.string()}
+    # The planning exports' column types, so both write the same field kinds alike.
     data = pa.table({f.source: pa.array([shown[f.source](r) if f.source in shown
                                          else getattr(r, f.source) for r in rows],
-                                        types[f.kind])
+                                        ARROW_TYPES[f.kind])
                      for f in FIELDS} | {"gtype": pa.array([GTYPE_OF[r.gtype] for r in rows],
                                                            pa.string())})
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows]) if rows else np.array([],
                                                                                  dtype=object)
     kind = EXPORTS[fmt]
     out = Path(out)
-    name = f"konsultacja_{found.slug.replace('-', '_')}"[:40]
     partial = out.with_name(out.stem + ".part" + out.suffix)
     try:
         layers = WRITERS[kind.writer](data, FIELDS, geoms, partial, name, kind)
@@ -224,13 +273,13 @@ def export(engine: sa.Engine, consultation_id: int, fmt: str, out: str | Path, *
 
 
 def export_bytes(engine: sa.Engine, consultation_id: int, fmt: str, *,
-                 actor: Principal = SYSTEM, partnership_id: str | None = None
-                 ) -> tuple[bytes, str]:
+                 actor: Principal = SYSTEM, partnership_id: str | None = None,
+                 lang: str = "pl") -> tuple[bytes, str]:
     """The export as bytes and its file name (for a download)."""
     with tempfile.TemporaryDirectory(prefix="partnerstwa-consultation-") as tmp:
         path = Path(tmp) / f"export{EXPORTS.get(fmt, EXPORTS['csv']).suffix}"
         written = export(engine, consultation_id, fmt, path, actor=actor,
-                         partnership_id=partnership_id)
+                         partnership_id=partnership_id, lang=lang)
         return path.read_bytes(), written["name"] + EXPORTS[fmt].suffix
 
 

@@ -1,14 +1,18 @@
 """A resident's answer to a consultation: places on the map, answers to the questions.
 
 Everything is checked before anything is written, and written in one transaction. The
-client's address is never stored: ``client_hash`` is SHA-256 of the database's secret salt
-and the address, kept only to count submissions per client (rate limit). A transaction-level
-advisory lock per consultation makes the counts exact across gunicorn workers.
+client's address is never stored: ``client_hash`` is HMAC-SHA256 of the address under a key
+derived from the app's secret (PARTNERSTWA_SECRET_KEY, or the one the app generates into its
+cache folder), kept only to count submissions per client (rate limit). The key is not in the
+database, so a dump of it cannot be searched for addresses (all of IPv4 takes minutes to hash
+once the key is known). A transaction-level advisory lock per consultation makes the counts
+exact across gunicorn workers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
 import math
@@ -16,9 +20,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from core.errors import N_, BadRequest, Conflict, InvalidInput, NotFound, PartnerstwaError
+from core.errors import N_, Amount, BadRequest, Conflict, InvalidInput, NotFound, PartnerstwaError
 from services.consultations.kinds import GEOMETRY_KINDS, HONEYPOT, KIND_OF_GEOJSON, LIMITS
 from services.consultations.manage import COLUMNS, SLUG, _public_state, _row
+from services.consultations.times import day_and_time
 
 LOCK_SPACE = 11  # first key of pg_advisory_xact_lock(int, int): the consultations' space
 
@@ -42,9 +47,21 @@ def client_key(address: str) -> str:
     return str(ip)
 
 
-def client_hash(conn, address: str) -> str:
-    salt = conn.execute(sa.text("SELECT salt FROM consultation_secret WHERE id = 1")).scalar_one()
-    return hashlib.sha256(f"{salt}\n{client_key(address)}".encode()).hexdigest()
+HASH_PURPOSE = b"partnerstwa consultation client_hash v1"
+
+
+def hash_key(secret: str | bytes) -> bytes:
+    """The key of ``client_hash``: HMAC-SHA256 of the app's secret and this purpose, so that
+    it is not the key that signs the cookies (nor tells anything about it)."""
+    if not secret:
+        raise ValueError("the app's secret key is empty; client addresses need a key")
+    raw = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(raw, HASH_PURPOSE, hashlib.sha256).digest()
+
+
+def client_hash(secret: str | bytes, address: str) -> str:
+    """Hex HMAC-SHA256 of the client (``client_key``) under ``hash_key(secret)``."""
+    return hmac.new(hash_key(secret), client_key(address).encode(), hashlib.sha256).hexdigest()
 
 
 def _finite_pairs(coords, depth: int) -> list:
@@ -84,8 +101,8 @@ def _place(item, number: int, consultation: dict) -> dict:
     comment = comment.strip()
     if len(comment) > LIMITS.comment:
         raise InvalidInput("place %(n)s: the comment is longer than %(limit)s characters"
-                           " (%(given)s given)", details={"field": where + ".comment"},
-                           n=number, limit=LIMITS.comment, given=len(comment))
+                           " (it has %(given)s)", details={"field": where + ".comment"},
+                           n=number, limit=Amount(LIMITS.comment), given=Amount(len(comment)))
     geometry = item.get("geometry")
     gtype = geometry.get("type") if isinstance(geometry, dict) else None
     kind = KIND_OF_GEOJSON.get(gtype)
@@ -135,29 +152,41 @@ def _answers(raw, consultation: dict) -> dict:
         question, where = questions[code], f"answers.{code}"
         if value in (None, "", []):
             continue
+        # Residents read the question's number and its text, never its code.
+        named = {"n": list(questions).index(code) + 1, "question": _short(question["text"])}
         if question["kind"] == "text":
-            if not isinstance(value, str) or len(value.strip()) > LIMITS.answer:
-                raise InvalidInput("answer to %(code)s: text of at most %(limit)s"
-                                   " characters", details={"field": where}, code=code,
-                                   limit=LIMITS.answer)
+            if not isinstance(value, str):
+                raise InvalidInput("question %(n)s (“%(question)s”): the answer must be text",
+                                   details={"field": where}, **named)
+            if len(value.strip()) > LIMITS.answer:
+                raise InvalidInput("question %(n)s (“%(question)s”): the answer is longer than"
+                                   " %(limit)s characters (it has %(given)s)",
+                                   details={"field": where}, limit=Amount(LIMITS.answer),
+                                   given=Amount(len(value.strip())), **named)
             out[code] = value.strip()
         elif question["kind"] == "single":
             if value not in question["options"]:
-                raise InvalidInput("answer to %(code)s: one of the question's options",
-                                   details={"field": where}, code=code)
+                raise InvalidInput("question %(n)s (“%(question)s”): choose one of its"
+                                   " options", details={"field": where}, **named)
             out[code] = value
         else:
             if (not isinstance(value, list) or any(v not in question["options"] for v in value)
                     or len(set(value)) != len(value)):
-                raise InvalidInput("answer to %(code)s: a list of the question's options",
-                                   details={"field": where}, code=code)
+                raise InvalidInput("question %(n)s (“%(question)s”): choose among its options,"
+                                   " each at most once", details={"field": where}, **named)
             out[code] = value
     return out
 
 
-def submit(engine: sa.Engine, slug: str, body: dict, address: str, *,
+def _short(text: str, limit: int = 60) -> str:
+    """A question's text as a message quotes it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def submit(engine: sa.Engine, slug: str, body: dict, address: str, *, secret: str | bytes,
            now: datetime | None = None) -> dict:
-    """Store one resident's submission; returns ``{"id", "places"}``.
+    """Store one resident's submission; returns ``{"id", "places"}``. ``secret`` is the app's
+    secret key (``client_hash``).
 
     Refused (nothing written) with a message naming the field: a filled honeypot, a closed
     or not yet open consultation, no place or too many, an unknown category, a comment or
@@ -187,13 +216,14 @@ def submit(engine: sa.Engine, slug: str, body: dict, address: str, *,
         if state == "closed":
             raise Conflict("this consultation is closed; answers are no longer accepted")
         if state == "not_yet_open":
-            raise Conflict("this consultation opens on %(opens)s; answers are accepted from"
-                           " then", opens=consultation["opens_at"][:16].replace("T", " "))
+            raise Conflict("this consultation opens on %(opens)s (Polish time); answers are"
+                           " accepted from then",
+                           opens=" ".join(day_and_time(consultation["opens_at"])))
         checked = [_place(item, n, consultation) for n, item in enumerate(places, 1)]
         answers = _answers(body.get("answers"), consultation)
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:space, :id)"),
                      {"space": LOCK_SPACE, "id": consultation["id"]})
-        client = client_hash(conn, address or "?")
+        client = client_hash(secret, address or "?")
         _rate_limits(conn, consultation["id"], client)
         outside = conn.execute(sa.text(
             "WITH g AS (SELECT ordinality AS n, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON("

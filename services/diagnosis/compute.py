@@ -25,6 +25,7 @@ from services.diagnosis import rules
 from services.planning.area_stats import aggregate, area_stats, population_by_gmina
 
 RISK_INDICATOR = "marginalisation_risk"
+POPULATION_CODES = ("population", "population_thousands")  # exact counts first
 AREA_INDICATORS = ("unemployed_per_1000", "dependency_ratio", "density",
                    "population_change_pct_3y", "marginalisation_risk")
 MIN_YEAR, MAX_YEAR = 1950, 2100
@@ -154,6 +155,16 @@ def _order(spec: dict) -> tuple:
     code = spec["code"]
     return (HEADLINE.index(code) if code in HEADLINE else len(HEADLINE),
             spec["direction"] == "neutral", code in EXTENSIVE_INDICATORS, code)
+
+
+def _one_population(indicators: list[dict]) -> list[dict]:
+    """One population row, the latest: counts (2022) beside thousands (2024) read as two
+    different populations. Exact counts win a tie, as in population_by_gmina."""
+    held = [i for i in indicators if i["code"] in POPULATION_CODES]
+    if len(held) < 2:
+        return indicators
+    keep = max(held, key=lambda i: (i["year"], -POPULATION_CODES.index(i["code"])))
+    return [i for i in indicators if i["code"] not in POPULATION_CODES or i is keep]
 
 
 def _choose_year(held: list[int], asked: int | None) -> int:
@@ -332,6 +343,7 @@ def _compute(engine: sa.Engine, pid: str, year: int | None) -> dict:
         item = _indicator(nat, spec, members, voivodeship, group, year, notes)
         if item is not None:
             indicators.append(item)
+    indicators = _one_population(indicators)
     ranked = sorted((i for i in indicators if i["verdict"]),
                     key=lambda i: (-(i["distance_sd"] or 0), i["code"]))
     risk = next((r for r in lisa if r["indicator"] == RISK_INDICATOR), None)

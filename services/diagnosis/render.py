@@ -22,6 +22,7 @@ from services.diagnosis.view import Block, blocks
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
     enabled_extensions=("html",), default_for_string=True))
+WIDE = 17.4  # cm, the text width of an A4 page with the DOCX's margins
 
 
 def pictures(engine: sa.Engine, model: dict, lang: str) -> dict[str, bytes | None]:
@@ -69,11 +70,24 @@ def pdf_document(model: dict, lang: str, images: dict) -> bytes:
 
 
 def docx_document(model: dict, lang: str, images: dict) -> bytes:
+    title = text("title", lang) + ": " + model["partnership"]["name"]
+    return docx_from_blocks(blocks(model, lang, images), title, lang, images,
+                            widths={"locator": 14.0, "members": 14.0})
+
+
+def docx_from_blocks(doc_blocks: list[Block], title: str, lang: str, images: dict,
+                     widths: dict[str, float] | None = None) -> bytes:
+    """Blocks as DOCX: the diagnosis's and the strategy documents' (same page, fonts, tables).
+
+    ``widths`` are the pictures' widths in cm by their key; the others span the text width.
+    Paragraphs of css 'missing' or 'note' (the strategy's placeholders) are set in italics.
+    """
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
+    widths = widths or {}
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -82,11 +96,10 @@ def docx_document(model: dict, lang: str, images: dict) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = "DejaVu Sans"
     normal.font.size = Pt(9.5)
-    doc.core_properties.title = text("title", lang) + ": " + model["partnership"]["name"]
+    doc.core_properties.title = _clean(title)
     doc.core_properties.author = "partnerstwa"
     doc.core_properties.language = lang
-    width = Cm(17.4)
-    for block in blocks(model, lang, images):
+    for block in doc_blocks:
         if block.kind in ("h1", "h2", "h3"):
             heading = doc.add_heading(_clean(block.text), level=int(block.kind[1]) - 1)
             for run in heading.runs:
@@ -96,13 +109,16 @@ def docx_document(model: dict, lang: str, images: dict) -> bytes:
             run.font.size = Pt(8.5)
             run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
         elif block.kind == "p":
-            doc.add_paragraph(_clean(block.text))
+            paragraph = doc.add_paragraph(_clean(block.text))
+            if block.css in ("missing", "note"):
+                for run in paragraph.runs:
+                    run.italic = True
         elif block.kind == "list":
             for item in block.items:
                 doc.add_paragraph(_clean(item), style="List Bullet")
         elif block.kind == "image" and images.get(block.image):
-            small = block.image in ("locator", "members")
-            doc.add_picture(io.BytesIO(images[block.image]), width=Cm(14) if small else width)
+            doc.add_picture(io.BytesIO(images[block.image]),
+                            width=Cm(widths.get(block.image, WIDE)))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             caption = doc.add_paragraph()
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -58,6 +58,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trend": ("Trend", "Trend"),
     "trend_5y": ("Trend ({years})", "Trend ({years})"),
     "longest": ("Najdłuższa seria", "Longest series"),
+    "first_year": ("– pierwszy rok serii", "– first year of the series"),
+    "last_year": ("– ostatni rok serii", "– last year of the series"),
     "aggregation": ("Agregacja", "Aggregation"),
     "sum": ("suma", "sum"),
     "population-weighted mean": ("średnia ważona ludnością", "population-weighted mean"),
@@ -104,7 +106,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         " class as any gmina of the partnership (classes by population in {year}: {classes}),"
         " the partnership's own gminas excluded. Percentile: the share of the group's gminas whose"
         " value is not higher than the partnership's."),
-    "group_size": ("Grupa porównawcza liczy {n} gmin.", "The comparison group has {n} gminas."),
+    "group_size": ("Grupa porównawcza liczy {n} {gminas}.",
+                   "The comparison group has {n} {gminas}."),
     "aggregation_rule": (
         "Wartość partnerstwa: liczby (np. ludność, bezrobotni) sumowane, gęstości ważone"
         " powierzchnią, pozostałe wskaźniki ważone ludnością gmin (jak dla obszarów"
@@ -117,16 +120,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lisa_heading": ("Skupienia LISA (przebiegi krajowe)", "LISA clusters (national runs)"),
     "gi_heading": ("Gorące punkty Gi*", "Gi* hot spots"),
     "run": ("przebieg", "run"),
-    "hh_share": ("Udział ludności partnerstwa w skupieniach wysoko-wysokich (HH) wskaźnika"
-                 " zagrożenia: {share} ({run})",
-                 "Share of the partnership's population in high-high (HH) clusters of the risk"
-                 " index: {share} ({run})"),
+    # Residents, not gminas (the comparison counts gminas): said in so many words.
+    "hh_share": ("Udział ludności partnerstwa w skupieniach wysokie–wysokie (LISA) wskaźnika"
+                 " zagrożenia marginalizacją: {share} ({run})",
+                 "Share of the partnership's population in high-high clusters (LISA) of the"
+                 " marginalisation risk index: {share} ({run})"),
     "no_lisa": ("Brak zapisanych krajowych przebiegów LISA.", "No national LISA run is stored."),
     "no_gi": ("Brak zapisanych krajowych przebiegów Gi*.", "No national Gi* run is stored."),
     "no_risk_run": ("Brak krajowego przebiegu LISA wskaźnika zagrożenia.",
                     "No national LISA run of the risk index."),
-    "HH": ("wysoko-wysokie", "high-high"), "LL": ("nisko-niskie", "low-low"),
-    "HL": ("wysoko-niskie", "high-low"), "LH": ("nisko-wysokie", "low-high"),
+    # LISA categories in the words of the map legends (web translations).
+    "HH": ("wysokie–wysokie", "high-high"), "LL": ("niskie–niskie", "low-low"),
+    "HL": ("wysokie–niskie", "high-low"), "LH": ("niskie–wysokie", "low-high"),
     "ns": ("nieistotne", "not significant"), "isolated": ("bez sąsiadów", "no neighbours"),
     "hot": ("gorący punkt", "hot spot"), "cold": ("zimny punkt", "cold spot"),
     "no_areas": ("Partnerstwo nie wyznaczyło obszarów funkcjonalnych.",
@@ -199,6 +204,15 @@ def years_word(n: int, lang: str, genitive: bool = False) -> str:
     if genitive:
         return "lat"
     return "lata" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "lat"
+
+
+def gminas_word(n: int, lang: str) -> str:
+    """'gminę', 'gminy', 'gmin' after a count (as the object of a verb: "liczy 3 gminy")."""
+    if lang == "en":
+        return "gmina" if n == 1 else "gminas"
+    if n == 1:
+        return "gminę"
+    return "gminy" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "gmin"
 
 
 def number(value, digits: int, lang: str) -> str:

@@ -7,10 +7,12 @@ and pictures with the same numbers written the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from services.diagnosis import rules
-from services.diagnosis.texts import number, percent, text, when, years_word
+from services.diagnosis.sources import describe
+from services.diagnosis.texts import gminas_word, number, percent, text, when, years_word
 
 
 @dataclass
@@ -105,7 +107,8 @@ def blocks(model: dict, lang: str, images: dict[str, bytes | None]) -> list[Bloc
     classes = "; ".join(cls(c) for c in range(len(rules.SIZE_BOUNDS) + 1))
     out.append(Block("p", text("group_rule", lang, year=model["group"]["population_year"] or "–",
                                classes=classes)
-                     + " " + text("group_size", lang, n=n(model["group"]["size"], 0))))
+                     + " " + text("group_size", lang, n=n(model["group"]["size"], 0),
+                                  gminas=gminas_word(model["group"]["size"], lang))))
     out.append(Block("p", text("aggregation_rule", lang)))
     out.append(Block("table", css="indicators", numeric=[2, 3, 4, 5, 6], head=[
         text("indicator", lang), text("year", lang), text("partnership", lang),
@@ -119,12 +122,25 @@ def blocks(model: dict, lang: str, images: dict[str, bytes | None]) -> list[Bloc
 
     # 3. Change over time
     out.append(Block("h2", text("s_trends", lang)))
+    # The columns are the first and the last year of each series: named by those years when
+    # all series share them, else each value carries its year.
+    firsts = {i["longest"]["from"] for i in model["indicators"]}
+    lasts = {i["longest"]["to"] for i in model["indicators"]}
+    same = len(firsts) <= 1 and len(lasts) <= 1
+
+    def at(i, end):
+        value = n(i["longest"]["first" if end == "from" else "last"], digits_of(i))
+        return value if same else f"{value} ({i['longest'][end]})"
+
     out.append(Block("table", numeric=[2, 3], head=[
-        text("indicator", lang), text("longest", lang), text("partnership", lang) + " (1)",
-        text("partnership", lang) + " (2)", text("direction", lang)], rows=[
+        text("indicator", lang), text("longest", lang),
+        text("partnership", lang) + " " + (str(min(firsts)) if same and firsts
+                                           else text("first_year", lang)),
+        text("partnership", lang) + " " + (str(max(lasts)) if same and lasts
+                                           else text("last_year", lang)),
+        text("direction", lang)], rows=[
         [i["name"][lang], f"{i['longest']['from']}–{i['longest']['to']} "
-         f"({i['longest']['years']})", n(i["longest"]["first"], digits_of(i)),
-         n(i["longest"]["last"], digits_of(i)), text(i["direction"], lang)]
+         f"({i['longest']['years']})", at(i, "from"), at(i, "to"), text(i["direction"], lang)]
         for i in model["indicators"]]))
     if images.get("trends"):
         out.append(Block("image", image="trends", text=text("trends_caption", lang)))
@@ -219,7 +235,7 @@ def blocks(model: dict, lang: str, images: dict[str, bytes | None]) -> list[Bloc
         text("indicator", lang), text("producer", lang), text("table_id", lang),
         text("year", lang), text("boundary_vintage", lang), text("loaded", lang)], rows=[
         [i["name"][lang], i["source"] if i["source"] != "derived" else text("derived", lang),
-         _source_ref(i), str(i["year"]), vintage,
+         describe(i, lang, ind_names), str(i["year"]), vintage,
          _load(i)]
         for i in model["indicators"]]))
     out.append(Block("p", text("sources_note", lang, vintage=vintage,
@@ -229,6 +245,17 @@ def blocks(model: dict, lang: str, images: dict[str, bytes | None]) -> list[Bloc
     out.append(Block("h2", text("s_missing", lang)))
     notes = [_note(x, lang) for x in model["notes"]]
     out.append(Block("list", items=notes) if notes else Block("p", text("missing_none", lang)))
+    return _numbered(out, text("s_missing", lang))
+
+
+def _numbered(out: list[Block], unnumbered: str) -> list[Block]:
+    """Sections numbered in the order they appear: consultations and surveys come in between
+    only when a partnership has them, so the numbers after them are counted, not written."""
+    k = 0
+    for block in out:
+        if block.kind == "h2" and block.text != unnumbered:
+            k += 1
+            block.text = f"{k}. " + re.sub(r"^\d+\.\s*", "", block.text)
     return out
 
 
@@ -239,21 +266,3 @@ def _load(item: dict) -> str:
     # Derived values name no file: their inputs are in the previous column.
     return load["loaded_at"] if load["file"] == "derived" else \
         f"{load['file']}, {load['loaded_at']}"
-
-
-def _source_ref(item: dict) -> str:
-    derived = item.get("derived_from") or {}
-    if item["source"] == "derived" and isinstance(derived.get("components"), dict):
-        return ", ".join(derived["components"]) + f" ({derived.get('method', '')})"
-    if item["source"] == "derived" and derived:
-        inputs = derived.get("inputs") or [v for k, v in derived.items()
-                                           if k in ("numerator", "denominator")]
-        formula = derived.get("formula")
-        parts = [", ".join(map(str, inputs))] if inputs else []
-        if formula:
-            parts.append(str(formula))
-        if not parts:
-            parts = [", ".join(f"{k}={v}" for k, v in derived.items()
-                               if not isinstance(v, dict))]
-        return "; ".join(p for p in parts if p) or "–"
-    return item["source_ref"] or "–"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from core.errors import BadRequest
+from core.errors import Amount, BadRequest, Text
 from layers.bdl import BdlClient, unit_to_teryt
 from layers.indicator_catalogue import IndicatorSpec
 from layers.indicator_readers import level_of
@@ -33,15 +33,16 @@ def fetch_variable(engine: sa.Engine, settings: Settings, variable_id: int, year
     rows, skipped = [], {}
     for n, unit in enumerate(client.data_by_variable(variable_id, years, unit_level=level), 1):
         if n % 500 == 0:
-            say(f"{n} units read ({client.requests_sent} requests, {client.from_cache} cached)")
+            say(Text("%(count)s units read (%(requests)s requests, %(cached)s cached)",
+                     count=Amount(n), requests=client.requests_sent, cached=client.from_cache))
         mapped = unit_to_teryt(unit["id"])
         if mapped is None or (mapped[0] == "gmina" and level_of(mapped[1]) != "gmina"):
-            skipped["not a gmina, powiat or voivodeship"] = \
-                skipped.get("not a gmina, powiat or voivodeship", 0) + 1
+            reason = Text("not a gmina, powiat or voivodeship")
+            skipped[reason] = skipped.get(reason, 0) + 1
             continue
         for value in unit.get("values", []):
             if value.get("attrId") != VALUE_ATTRIBUTE or value.get("val") is None:
-                key = f"attribute {value.get('attrId')}"
+                key = Text("attribute %(id)s", id=value.get("attrId"))
                 skipped[key] = skipped.get(key, 0) + 1
                 continue
             rows.append((mapped[1], mapped[0], int(value["year"]), float(value["val"])))

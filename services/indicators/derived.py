@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from core.errors import InvalidInput
+from core.errors import Amount, InvalidInput, Text
 from layers.indicator_catalogue import AGE_GROUPS, KNOWN, IndicatorSpec
 from layers.indicator_readers import gmina_key
+from layers.library_reasons import library_detail, library_reason
 from services.db import database_errors
 from services.indicators.store import gmina_codes, store_values, upsert_indicator
 from spatial.composite import CompositeError, composite_index
@@ -99,7 +100,7 @@ def population_change(engine: sa.Engine, start: int, end: int) -> DerivedReport:
             f"Population change over {n} years", "%", "derived", "", "higher-better",
             {"population_from": start, "population_to": end})
         return _store(conn, spec, joined[["level", "teryt", "year", "value"]],
-                      ["thousands were used where exact counts are not held"])
+                      [Text("thousands were used where exact counts are not held")])
 
 
 def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> DerivedReport:
@@ -108,7 +109,8 @@ def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> Deriv
     try:
         flows = pd.read_csv(path, dtype={"kod_origin": str, "kod_dest": str})
     except (OSError, ValueError) as exc:
-        raise InvalidInput("cannot read the flows (%(exc)s)", where=str(path), exc=exc) from exc
+        raise InvalidInput("cannot read the flows (%(exc)s)", where=str(path),
+                           exc=library_reason(exc), details=library_detail(exc)) from exc
     needed = {"kod_origin", "kod_dest", "no"}
     if not needed <= set(flows.columns):
         raise InvalidInput("expected columns %(needed)s", where=str(path),
@@ -138,10 +140,11 @@ def net_migration(engine: sa.Engine, flows_path: str | Path, year: int) -> Deriv
         frame["level"], frame["year"] = "gmina", year
         spec = IndicatorSpec(**{**asdict(KNOWN["net_migration_per_1000"]),
                                 "derived_from": {"flows": path.name, "population_year": year}})
-        notes = ["GUS publishes only flows of 3 persons or more: balances are approximate"]
+        notes = [Text("GUS publishes only flows of 3 persons or more: balances are"
+                      " approximate")]
         if unmatched:
-            notes.append(f"{len(unmatched)} codes of the flows are not loaded gminas: "
-                         + ", ".join(unmatched[:10]))
+            notes.append(Text("%(count)s codes of the flows are not loaded gminas: %(codes)s",
+                              count=Amount(len(unmatched)), codes=", ".join(unmatched[:10])))
         return _store(conn, spec, frame[["level", "teryt", "year", "value"]], notes)
 
 
@@ -154,7 +157,8 @@ def density(engine: sa.Engine, year: int) -> DerivedReport:
         notes = []
         if area.empty:
             area = _values(conn, "area_ha", [year])
-            notes.append(f"area as of 1 January {year} used (none for {year + 1})")
+            notes.append(Text("area as of 1 January %(year)s used (none for %(next)s)",
+                              year=year, next=year + 1))
         joined = people.merge(area, on=["level", "teryt"], suffixes=("_p", "_a"))
         joined = joined[joined["value_a"] > 0]
         joined["value"] = joined["value_p"] / (joined["value_a"] / 100)
@@ -253,5 +257,6 @@ def composite(engine: sa.Engine, code: str, name: str, year: int,
                               "groups": groups, "missing": missing, "year": year})
         rows = pd.DataFrame({"level": "gmina", "teryt": index.index, "year": year,
                              "value": index.to_numpy()})
-        notes = [f"{len(dropped)} gminas left out for missing values"] if dropped else []
+        notes = [Text("%(count)s gminas left out for missing values",
+                      count=Amount(len(dropped)))] if dropped else []
         return _store(conn, spec, rows, notes)

@@ -6,12 +6,13 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import reduce
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, Text
 from layers.indicator_catalogue import (
     DIRECTIONS,
     KNOWN,
@@ -157,17 +158,22 @@ def _check_repair(conn, result: ReadResult, repair: bool, where: str) -> list[st
         if f" {_plain_name(known)} " in f" {_plain_name(file_name)} ":
             matched += 1
         else:
-            wrong.append(f"line {line}: {written} -> {padded} is {known}, but the file names it"
-                         f" {file_name!r}")
+            wrong.append(Text("line %(line)s: %(written)s -> %(padded)s is %(known)s, but the"
+                              " file names it %(name)r", line=line, written=written,
+                              padded=padded, known=known, name=file_name))
     written, name = short[min(short)][0], short[min(short)][1]
-    head = (f"{len(short)} codes have fewer than 7 digits (e.g. {written} for {min(short)}"
-            f" {name}): a spreadsheet dropped their leading zeros")
+    head = Text("%(count)s codes have fewer than 7 digits (e.g. %(written)s for %(code)s"
+                " %(name)s): a spreadsheet dropped their leading zeros", count=len(short),
+                written=written, code=min(short), name=name)
     if wrong or matched * 2 < gminas:
-        reasons = wrong[:SHOW] or [f"only {matched} of {gminas} padded gmina codes are loaded"
-                                   " gminas of the same name"]
+        reasons = wrong[:SHOW] or [Text("only %(matched)s of %(gminas)s padded gmina codes are"
+                                        " loaded gminas of the same name", matched=matched,
+                                        gminas=gminas)]
+        # One Text for the list, so that every reason is said in the user's language.
+        joined = reduce(lambda a, b: Text("%(a)s; %(b)s", a=a, b=b), reasons)
         raise InvalidInput("%(head)s, and they cannot be repaired safely: %(reasons)s. Save"
                            " the code column as text and export again", where=where, head=head,
-                           reasons="; ".join(reasons))
+                           reasons=joined)
     if not repair:
         raise InvalidInput("%(head)s. Padded with zeros, each gmina code is a loaded gmina of"
                            " the same name: run again with --repair-codes to repair them",

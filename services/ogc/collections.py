@@ -42,17 +42,34 @@ class Collection:
         return self.title_en if lang == "en" else self.title_pl
 
 
+# Population: the newest year of either exact counts or thousands (GUS publishes thousands
+# first), so the layer's population is that of the year every page shows; exact counts win a
+# tie, as in services.planning.area_stats.population_by_gmina.
+POPULATION_CODES = ("population", "population_thousands")
+POPULATION_VALUE = ("CASE WHEN v.indicator_code = 'population_thousands' THEN v.value * 1000"
+                    " ELSE v.value END")
+POPULATION_ORDER = "v.year DESC, v.indicator_code = 'population' DESC"
+
+
+def _pick(code: str) -> str:
+    if code == "population":
+        codes = ", ".join(f"'{c}'" for c in POPULATION_CODES)
+        return (f"(array_agg({POPULATION_VALUE} ORDER BY {POPULATION_ORDER}) FILTER (WHERE"
+                f" v.indicator_code IN ({codes})))[1] AS population, max(v.year) FILTER (WHERE"
+                f" v.indicator_code IN ({codes}))::int AS population_year")
+    return (f"(array_agg(v.value ORDER BY v.year DESC) FILTER (WHERE v.indicator_code ="
+            f" '{code}'))[1] AS {code}, max(v.year) FILTER (WHERE v.indicator_code = '{code}')"
+            f"::int AS {code}_year")
+
+
 def _indicator_columns() -> str:
     return ", ".join(f"iv.{code}, iv.{code}_year" for code in GMINA_INDICATORS)
 
 
 def _indicator_join() -> str:
     """The newest value and its year of each indicator in one pass over a gmina's values."""
-    picks = ", ".join(
-        f"(array_agg(v.value ORDER BY v.year DESC) FILTER (WHERE v.indicator_code = '{code}'))"
-        f"[1] AS {code}, max(v.year) FILTER (WHERE v.indicator_code = '{code}')::int"
-        f" AS {code}_year" for code in GMINA_INDICATORS)
-    codes = ", ".join(f"'{code}'" for code in GMINA_INDICATORS)
+    picks = ", ".join(_pick(code) for code in GMINA_INDICATORS)
+    codes = ", ".join(f"'{code}'" for code in (*GMINA_INDICATORS, *POPULATION_CODES[1:]))
     return (f" LEFT JOIN LATERAL (SELECT {picks} FROM indicator_value v WHERE v.level = 'gmina'"
             f" AND v.teryt = g.teryt AND v.indicator_code IN ({codes})) iv ON true")
 
@@ -137,12 +154,16 @@ ANALYSIS_PROPERTIES = {
 
 
 def analysis_collection(run: dict) -> Collection:
-    """The collection of one stored analysis run (``run`` has id, kind, indicator, year)."""
+    """The collection of one stored analysis run (``run`` has id, kind, indicator, year and
+    the indicator's names, name_pl and name_en)."""
     rid = int(run["id"])
+    # The indicator by its catalogue name (``name_pl``/``name_en`` when the caller read them).
+    name_pl = run.get("name_pl") or run["indicator"]
+    name_en = run.get("name_en") or name_pl
     return Collection(
         f"{ANALYSIS_PREFIX}{rid}",
-        f"Analiza {run['kind'].upper()} nr {rid}: {run['indicator']} {run['year']}",
-        f"{run['kind'].upper()} analysis {rid}: {run['indicator']} {run['year']}",
+        f"Analiza {run['kind'].upper()} nr {rid}: {name_pl} {run['year']}",
+        f"{run['kind'].upper()} analysis {rid}: {name_en} {run['year']}",
         "SELECT r.teryt AS fid, g.geom, r.teryt, g.name, r.value, r.std_value, r.statistic,"
         " r.quadrant::int AS quadrant, r.label, r.p_value, r.z_score, r.fdr_significant,"
         " r.region_id FROM analysis_result r JOIN gmina g ON g.teryt = r.teryt"

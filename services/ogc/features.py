@@ -34,8 +34,8 @@ def _run(conn, run_id_text: str, actor: Principal) -> Collection:
         raise OgcNotFound("no collection %(analysis_prefix)s%(run_id_text)r",
                           analysis_prefix=ANALYSIS_PREFIX, run_id_text=run_id_text[:40])
     run = conn.execute(sa.text(
-        "SELECT id, kind, indicator_code AS indicator, year, scope FROM analysis_run"
-        " WHERE id = :id"), {"id": int(run_id_text)}).mappings().first()
+        "SELECT id, kind, indicator_code AS indicator, year, scope, i.name_pl, i.name_en"
+        " FROM analysis_run LEFT JOIN indicator i ON i.code = indicator_code WHERE id = :id"), {"id": int(run_id_text)}).mappings().first()
     if run is None:
         raise OgcNotFound("no collection %(analysis_prefix)s%(run_id_text)s",
                           analysis_prefix=ANALYSIS_PREFIX, run_id_text=run_id_text)
@@ -69,7 +69,8 @@ def list_collections(engine: sa.Engine, actor: Principal = ANONYMOUS) -> list[Co
                        else ("FALSE", {}))
     with database_errors(), engine.connect() as conn:
         runs = conn.execute(sa.text(
-            "SELECT id, kind, indicator_code AS indicator, year FROM analysis_run"
+            "SELECT id, kind, indicator_code AS indicator, year, i.name_pl, i.name_en"
+            " FROM analysis_run LEFT JOIN indicator i ON i.code = indicator_code"
             f" WHERE scope NOT LIKE 'partnership:%' OR ({allowed}) ORDER BY id DESC"
             " LIMIT :n"), {"n": MAX_RUNS_LISTED, **params}).mappings().all()
     return out + [analysis_collection(r) for r in runs]

@@ -21,7 +21,12 @@ from services.access.rules import SYSTEM, Principal, require_read
 from services.analysis.mapdata import indicator_map
 from services.db import database_errors
 from services.ogc import styles
-from services.ogc.collections import GMINA_INDICATORS
+from services.ogc.collections import (
+    GMINA_INDICATORS,
+    POPULATION_CODES,
+    POPULATION_ORDER,
+    POPULATION_VALUE,
+)
 
 # The indicator the gmina layer is coloured by, first one that has values.
 CHOROPLETH_PREFERENCE = ("marginalisation_risk", "unemployed_per_1000", "population_change_pct_3y",
@@ -37,10 +42,18 @@ class PackageLayer:
 
 
 def _indicator_sql() -> str:
-    return "".join(
-        f", (SELECT v.value FROM indicator_value v WHERE v.indicator_code = '{c}'"
-        f" AND v.level = 'gmina' AND v.teryt = g.teryt ORDER BY v.year DESC LIMIT 1) AS {c}"
-        for c in GMINA_INDICATORS)
+    def one(c: str) -> str:
+        if c == "population":  # the newest of counts and thousands, and its year
+            where = (f"v.indicator_code IN ({', '.join(repr(x) for x in POPULATION_CODES)})"
+                     " AND v.level = 'gmina' AND v.teryt = g.teryt")
+            return (f", (SELECT {POPULATION_VALUE} FROM indicator_value v WHERE {where}"
+                    f" ORDER BY {POPULATION_ORDER} LIMIT 1) AS population,"
+                    f" (SELECT max(v.year) FROM indicator_value v WHERE {where})::int"
+                    " AS population_year")
+        return (f", (SELECT v.value FROM indicator_value v WHERE v.indicator_code = '{c}'"
+                f" AND v.level = 'gmina' AND v.teryt = g.teryt ORDER BY v.year DESC LIMIT 1)"
+                f" AS {c}")
+    return "".join(one(c) for c in GMINA_INDICATORS)
 
 
 _PROJECTS = ("SELECT p.id, p.title, p.theme, p.description, p.cost_pln::float AS cost_pln,"

@@ -15,10 +15,11 @@ RAMPS = {
     "good": ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
              "#08519c", "#08306b"),
 }
-LISA = (("HH", "#d7191c", "Wysoki-Wysoki (gorący punkt)"),
-        ("LL", "#2c7bb6", "Niski-Niski (zimny punkt)"),
-        ("HL", "#fdae61", "Wysoki-Niski (odstający)"),
-        ("LH", "#abd9e9", "Niski-Wysoki (odstający)"),
+# LISA categories in the map legends' words: "hot spot" is the Gi* term, not LISA's.
+LISA = (("HH", "#d7191c", "wysokie–wysokie"),
+        ("LL", "#2c7bb6", "niskie–niskie"),
+        ("HL", "#fdae61", "wysokie–niskie (odstające)"),
+        ("LH", "#abd9e9", "niskie–wysokie (odstające)"),
         ("ns", "#eeeeee", "nieistotne"),
         ("isolated", "#999999", "bez sąsiadów"))
 # Project themes get these colours in alphabetical order of the themes present.

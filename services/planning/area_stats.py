@@ -6,6 +6,7 @@ gmina contributes the share of its area that lies inside.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import shapely
 import sqlalchemy as sa
 from pyproj import Transformer
 
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, Text
 from layers.catalogue import (
     AREA_WEIGHTED_INDICATORS,
     EXTENSIVE_INDICATORS,
@@ -50,19 +51,20 @@ def _shares(conn, area_id: int, actor: Principal) -> pd.Series:
 
 def population_by_gmina(conn, year: int | None) -> tuple[pd.Series, int | None]:
     """Persons per gmina in ``year`` (or the latest year held): exact counts first."""
-    rows = conn.execute(sa.text(
-        "SELECT indicator_code, year, teryt, value FROM indicator_value"
-        " WHERE level = 'gmina' AND indicator_code IN ('population', 'population_thousands')"
-        )).all()
-    if not rows:
+    held = ("SELECT {} FROM indicator_value WHERE level = 'gmina'"
+            " AND indicator_code IN ('population', 'population_thousands')")
+    years = list(conn.execute(sa.text(held.format("DISTINCT year") + " ORDER BY year")).scalars())
+    if not years:
         return pd.Series(dtype=float), None
-    frame = pd.DataFrame(rows, columns=["code", "year", "teryt", "value"])
-    frame.loc[frame["code"] == "population_thousands", "value"] *= 1000
-    frame = frame.sort_values("code").drop_duplicates(["year", "teryt"], keep="first")
-    years = sorted(frame["year"].unique())
     chosen = year if year in years else max([y for y in years if year is None or y <= year]
                                             or years)
-    return frame[frame["year"] == chosen].set_index("teryt")["value"], int(chosen)
+    # only the chosen year is read: every year of every gmina is ~70,000 rows
+    rows = conn.execute(sa.text(held.format("indicator_code, teryt, value") + " AND year = :y"),
+                        {"y": chosen}).all()
+    frame = pd.DataFrame(rows, columns=["code", "teryt", "value"])
+    frame.loc[frame["code"] == "population_thousands", "value"] *= 1000
+    frame = frame.sort_values("code").drop_duplicates(["teryt"], keep="first")
+    return frame.set_index("teryt")["value"], int(chosen)
 
 
 def aggregate(code: str, values: pd.Series, shares: pd.Series, people: pd.Series,
@@ -86,14 +88,53 @@ def aggregate(code: str, values: pd.Series, shares: pd.Series, people: pd.Series
             "gminas": len(shares)}
 
 
+def _in_crs(geom, crs):
+    """An EPSG:2180 geometry in a raster's CRS."""
+    if crs.to_epsg() == 2180:
+        return geom
+    transformer = Transformer.from_crs(2180, crs, always_xy=True)
+    return shapely.transform(geom, lambda xy: np.column_stack(
+        transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+@functools.lru_cache(maxsize=32)
+def _extent(path: Path, modified: float):
+    """A raster's CRS and bounds (cached per file version: read once, asked per area)."""
+    with rasterio.open(path) as src:
+        return src.crs, shapely.box(*src.bounds)
+
+
+def _overlaps(path: Path, geom) -> bool:
+    """Whether an EPSG:2180 geometry meets the raster's extent (the test ``raster_stats``
+    refuses by, so a raster offered for an area is never refused for not covering it)."""
+    crs, box = _extent(path, path.stat().st_mtime)
+    return box.intersects(_in_crs(geom, crs))
+
+
+def covering_rasters(settings: Settings, geom) -> list[dict]:
+    """The mirror's rasters whose extent meets ``geom`` (EPSG:2180), with their labels;
+    none without a data mirror, since then none can be summarised."""
+    if not settings.data_dir:
+        return []
+    out = []
+    for name, (relative, kind) in RASTERS.items():
+        path = Path(settings.data_dir) / relative
+        if path.exists() and _overlaps(path, geom):
+            out.append({"name": name, "kind": kind, "label_pl": RASTER_LABELS[name][0],
+                        "label_en": RASTER_LABELS[name][1]})
+    return out
+
+
 def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
-               indicators: list[str] | None = None, actor: Principal = SYSTEM) -> dict:
-    """Population, area and indicator values of a functional area."""
+               indicators: list[str] | None = None, actor: Principal = SYSTEM,
+               settings: Settings | None = None) -> dict:
+    """Population, area and indicator values of a functional area; with ``settings``, the
+    rasters of the data mirror its outline meets (without, every raster of the catalogue)."""
     with database_errors(), engine.connect() as conn:
         shares = _shares(conn, area_id, actor)
-        area_km2 = conn.execute(sa.text(
-            "SELECT ST_Area(geom) / 1e6 FROM functional_area WHERE id = :id"),
-            {"id": area_id}).scalar_one()
+        area_km2, wkb = conn.execute(sa.text(
+            "SELECT ST_Area(geom) / 1e6, ST_AsBinary(geom) FROM functional_area"
+            " WHERE id = :id"), {"id": area_id}).one()
         people, people_year = population_by_gmina(conn, year)
         codes = indicators or conn.execute(sa.text(
             "SELECT DISTINCT indicator_code FROM indicator_value WHERE level = 'gmina'"
@@ -128,9 +169,9 @@ def area_stats(engine: sa.Engine, area_id: int, *, year: int | None = None,
         "gminas": [{"teryt": t, "name": names.get(t), "share": round(float(s), 6)}
                    for t, s in shares.sort_index().items()],
         # the rasters of the mirror it can be summarised over (GET .../rasters/{name})
-        "rasters": [{"name": name, "kind": kind, "label_pl": RASTER_LABELS[name][0],
-                     "label_en": RASTER_LABELS[name][1]}
-                    for name, (_, kind) in RASTERS.items()],
+        "rasters": covering_rasters(settings, shapely.from_wkb(bytes(wkb))) if settings else [
+            {"name": name, "kind": kind, "label_pl": RASTER_LABELS[name][0],
+             "label_en": RASTER_LABELS[name][1]} for name, (_, kind) in RASTERS.items()],
     }
 
 
@@ -157,12 +198,11 @@ def raster_stats(engine: sa.Engine, settings: Settings, area_id: int, raster: st
     # deprecation on every call: not actionable here.
     with warnings.catch_warnings(), rasterio.open(path) as src:
         warnings.simplefilter("ignore", PendingDeprecationWarning)
-        if src.crs.to_epsg() != 2180:
-            transformer = Transformer.from_crs(2180, src.crs, always_xy=True)
-            geom = shapely.transform(geom, lambda xy: np.column_stack(
-                transformer.transform(xy[:, 0], xy[:, 1])))
+        geom = _in_crs(geom, src.crs)
         if not shapely.box(*src.bounds).intersects(geom):
-            raise InvalidInput("the area does not overlap the raster %(raster)s", raster=raster)
+            # The raster by its title (a Text: shown in the reader's language), not its key.
+            raise InvalidInput("the area does not overlap the raster %(raster)s",
+                               raster=Text(RASTER_LABELS[raster][1]))
         data, transform = rasterio.mask.mask(src, [geom], crop=True, filled=False)
         band = data[0]
         cell_area = abs(transform.a * transform.e) if src.crs.is_projected else None

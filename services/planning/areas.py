@@ -13,11 +13,11 @@ from services.planning.versioning import (
     accept,
     accepted_version,
     author_of,
-    conflict,
     expected_version,
     history,
     lock_current,
     settle,
+    soft_delete,
 )
 from spatial.geometry_input import GeometryProblem, from_geojson
 
@@ -190,23 +190,9 @@ def restore_area(engine: sa.Engine, area_id: int, version: int, based_on, *,
 
 def delete_area(engine: sa.Engine, area_id: int, based_on, *, author: str = "",
                 actor: Principal = SYSTEM) -> None:
-    author = author_of(actor, author)
-    expected = expected_version(based_on)
-    refused = None
-    with database_errors(), engine.begin() as conn:
-        require_write(conn, actor, _partnership_of(conn, area_id))
-        current = lock_current(conn, "functional_area", area_id)
-        if current["version"] != expected:
-            refused = conflict("functional_area", area_id, current, expected)
-        else:
-            conn.execute(sa.text("UPDATE functional_area SET deleted = true, version = version"
-                                 " + 1 WHERE id = :id"), {"id": area_id})
-            accept(conn, actor, "functional_area", area_id, expected + 1, "delete", author, "",
-                   {"deleted": True}, None,
-                   before={"name": current["name"], "version": current["version"]},
-                   after={"deleted": True})
-    if refused:
-        raise refused
+    """Mark an area deleted, as ``delete_project`` a project."""
+    soft_delete(engine, actor, "functional_area", area_id, based_on, author=author,
+                partnership_of=_partnership_of, shown="name")
 
 
 AREA_SELECT = (

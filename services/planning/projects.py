@@ -23,11 +23,11 @@ from services.planning.versioning import (
     accept,
     accepted_version,
     author_of,
-    conflict,
     expected_version,
     history,
     lock_current,
     settle,
+    soft_delete,
 )
 from services.planning.vocabularies import FEASIBILITY_CODES, FUNDING_CODES
 from spatial.geometry_input import GeometryProblem, from_geojson
@@ -254,24 +254,9 @@ def _change(engine: sa.Engine, project_id: int, payload: dict, action: str, *, a
 def delete_project(engine: sa.Engine, project_id: int, based_on, *, author: str = "",
                    actor: Principal = SYSTEM) -> None:
     """Mark a project deleted (kept in the history, restorable by the database owner), when
-    ``based_on`` is its current version; a stale version is refused with 409 and kept."""
-    author = author_of(actor, author)
-    expected = expected_version(based_on)
-    refused = None
-    with database_errors(), engine.begin() as conn:
-        require_write(conn, actor, _partnership_of(conn, project_id))
-        current = lock_current(conn, "project", project_id)
-        if current["version"] != expected:
-            refused = conflict("project", project_id, current, expected)
-        else:
-            conn.execute(sa.text("UPDATE project SET deleted = true, version = version + 1"
-                                 " WHERE id = :id"), {"id": project_id})
-            accept(conn, actor, "project", project_id, expected + 1, "delete", author, "",
-                   {"deleted": True}, None,
-                   before={"title": current["title"], "version": current["version"]},
-                   after={"deleted": True})
-    if refused:
-        raise refused
+    ``based_on`` is its current version; a stale version is refused with 409."""
+    soft_delete(engine, actor, "project", project_id, based_on, author=author,
+                partnership_of=_partnership_of, shown="title")
 
 
 def restore_project(engine: sa.Engine, project_id: int, version: int, based_on, *,

@@ -58,6 +58,36 @@ def settle(conn, actor, kind: str, object_id: int, current: dict, expected: int,
     return None
 
 
+def soft_delete(engine: sa.Engine, actor, kind: str, object_id: int, based_on, *,
+                author: str, partnership_of: Callable, shown: str) -> None:
+    """Mark an area or project deleted (kept in the history, restorable by the database owner)
+    when ``based_on`` is its current version; a stale version is refused with 409.
+
+    ``partnership_of(conn, object_id)`` finds whose it is (its NotFound when it is not there);
+    the audit log keeps the object's column ``shown`` (its name or title) from before.
+    """
+    from services.access.rules import require_write
+    from services.db import database_errors
+
+    author = author_of(actor, author)
+    expected = expected_version(based_on)
+    refused = None
+    with database_errors(), engine.begin() as conn:
+        require_write(conn, actor, partnership_of(conn, object_id))
+        current = lock_current(conn, kind, object_id)
+        if current["version"] != expected:
+            refused = conflict(kind, object_id, current, expected)
+        else:
+            conn.execute(sa.text(f"UPDATE {kind} SET deleted = true, version = version + 1"
+                                 " WHERE id = :id"), {"id": object_id})
+            accept(conn, actor, kind, object_id, expected + 1, "delete", author, "",
+                   {"deleted": True}, None,
+                   before={shown: current[shown], "version": current["version"]},
+                   after={"deleted": True})
+    if refused:
+        raise refused
+
+
 def expected_version(value) -> int:
     if value is None:
         raise BadRequest("every change must carry the version it is based on"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from core.errors import InvalidInput
+from core.errors import Amount, InvalidInput, Text
 from layers.catalogue import (
     CODE_FIELD_CANDIDATES,
     LEVELS,
@@ -94,9 +94,10 @@ def _check_codes(codes: pd.Series, lvl: Level, where: str) -> None:
         hint = ""
         for other in LEVELS.values():
             if other.name != lvl.name and lengths == {other.code_length}:
-                hint = f"; they look like {other.name} codes: check --level"
+                hint = Text("; they look like %(level)s codes: check --level",
+                            level=other.name)
         if lvl.name == "gmina" and all(len(c) == 7 and c[6] in "4589" for c in bad):
-            hint = "; type digits 4/5 are town and rural parts, 8/9 districts, not gminas"
+            hint = Text("; type digits 4/5 are town and rural parts, 8/9 districts, not gminas")
         raise InvalidInput(
             "%(count)s %(name)s codes are not valid TERYT (%(code_length)s digits "
             "expected): %(value)s%(hint)s", where=where, count=len(bad), name=lvl.name,
@@ -136,9 +137,11 @@ def _as_of(source: VectorSource, as_of: str | dt.date | None) -> tuple[dt.date, 
         versions = pd.to_datetime(source.frame["IIP_WERSJA"], errors="coerce", utc=True)
         if versions.notna().any():
             day = versions.max().date()
-            return day, f"vintage {day} taken from the newest IIP_WERSJA (PRG object version)"
+            return day, Text("vintage %(day)s taken from the newest IIP_WERSJA (PRG object"
+                             " version)", day=day.isoformat())
     today = dt.date.today()
-    return today, f"vintage {today} (today); give --as-of to state the boundaries' date"
+    return today, Text("vintage %(day)s (today); give --as-of to state the boundaries' date",
+                       day=today.isoformat())
 
 
 def coverage_warnings(geoms: np.ndarray, codes: np.ndarray) -> list[str]:
@@ -146,19 +149,20 @@ def coverage_warnings(geoms: np.ndarray, codes: np.ndarray) -> list[str]:
     report = coverage_report(geoms)
     warnings = []
     for i, j, area in report.overlaps[:SHOW]:
-        warnings.append(f"overlap of {area:,.0f} m² between {codes[i]} and {codes[j]}")
+        warnings.append(Text("overlap of %(area)s m² between %(a)s and %(b)s",
+                             area=Amount(round(area)), a=codes[i], b=codes[j]))
     if len(report.overlaps) > SHOW:
-        warnings.append(f"{len(report.overlaps) - SHOW} more overlaps")
+        warnings.append(Text("%(count)s more overlaps", count=len(report.overlaps) - SHOW))
     if report.gaps:
-        warnings.append(
-            f"{len(report.gaps)} gaps inside the covered area, largest {report.gaps[0][0]:,.0f} m²"
-            f" near E {report.gaps[0][1]:,.0f} N {report.gaps[0][2]:,.0f} (EPSG:2180)"
-        )
+        area, east, north = report.gaps[0][:3]
+        warnings.append(Text("%(count)s gaps inside the covered area, largest %(area)s m² near"
+                             " E %(east)s N %(north)s (EPSG:2180)", count=len(report.gaps),
+                             area=Amount(round(area)), east=Amount(round(east)),
+                             north=Amount(round(north))))
     if report.small_overlaps or report.small_gaps:
-        warnings.append(
-            f"{report.small_overlaps} overlaps and {report.small_gaps} gaps of at most 1 m² "
-            "(digitising slivers) ignored"
-        )
+        warnings.append(Text("%(overlaps)s overlaps and %(gaps)s gaps of at most 1 m²"
+                             " (digitising slivers) ignored", overlaps=report.small_overlaps,
+                             gaps=report.small_gaps))
     return warnings
 
 
@@ -177,7 +181,8 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
     name_col = _pick_field(frame, name_field, NAME_FIELD_CANDIDATES, "name", "--name-field", where)
     codes, padded = normalise_codes(frame[code_col], lvl.code_length)
     if padded:
-        warnings.append(f"{padded} numeric codes were zero-padded to {lvl.code_length} digits")
+        warnings.append(Text("%(count)s numeric codes were zero-padded to %(digits)s digits",
+                             count=padded, digits=lvl.code_length))
     _check_codes(codes, lvl, where)
     names = frame[name_col].astype("string").str.strip()
     if names.isna().any() or (names == "").any():
@@ -204,9 +209,9 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
     if outside.any():
         hint = ""
         if source_crs.is_geographic and axes_look_swapped(geoms):
-            hint = "; the axes look swapped (latitude given as x): write longitude first"
+            hint = Text("; the axes look swapped (latitude given as x): write longitude first")
         elif not source_crs.is_geographic and axes_look_swapped(geoms2180):
-            hint = "; the coordinates look like degrees: is the CRS right?"
+            hint = Text("; the coordinates look like degrees: is the CRS right?")
         raise InvalidInput(
             "coordinates outside Poland for %(value)s units: "
             "%(value2)s (CRS %(value3)s)%(hint)s", where=where, value=outside.sum(),
@@ -219,10 +224,8 @@ def prepare_units(source: VectorSource, lvl: Level, *, code_field: str | None = 
             where=where, value=listing(codes[collapsed]),
         )
     if was_invalid.any():
-        warnings.append(
-            f"repaired {int(was_invalid.sum())} invalid geometries: "
-            f"{listing(codes[was_invalid])}"
-        )
+        warnings.append(Text("repaired %(count)s invalid geometries: %(codes)s",
+                             count=int(was_invalid.sum()), codes=listing(codes[was_invalid])))
     code_list = codes.to_numpy()
     rows = pd.DataFrame({"teryt": code_list, "name": names.to_numpy(dtype=object),
                          "geom": repaired_geoms})
@@ -241,16 +244,18 @@ def load_boundaries(engine: sa.Engine, path: str | Path, level: str, *,
     """
     say = progress or (lambda _msg: None)
     lvl = get_level(level)
-    say(f"reading {path}")
+    say(Text("reading %(path)s", path=str(path)))
     source = read_vector(path, layer=layer, encoding=encoding,
                          preferred_layers=(lvl.prg_layer,))
     day, note = _as_of(source, as_of)
-    say(f"validating {len(source.frame)} {lvl.name} units")
+    say(Text("validating %(count)s units of level %(level)s", count=Amount(len(source.frame)),
+             level=lvl.name))
     rows, repaired, warnings = prepare_units(source, lvl, code_field=code_field,
                                              name_field=name_field, crs=crs)
     if note:
         warnings.insert(0, note)
-    say(f"checking overlaps and gaps; writing to PostGIS (EPSG:{EPSG_PUWG1992})")
+    say(Text("checking overlaps and gaps; writing to PostGIS (EPSG:%(epsg)s)",
+             epsg=EPSG_PUWG1992))
     # The coverage check only warns, and shapely releases the GIL: it runs while PostgreSQL
     # works, and its warnings join the load's record before the commit.
     with ThreadPoolExecutor(max_workers=1) as pool:

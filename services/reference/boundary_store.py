@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Text
 from layers.catalogue import LEVELS, VOIVODESHIP_CODES, Level
 
 SHOW = 5  # how many offending items a message lists
@@ -22,8 +22,10 @@ SCOPE_PREFIX = {"voivodeship": 2, "powiat": 2, "gmina": 4}
 def listing(items) -> str:
     """The first few items, and how many more there are."""
     items = list(items)
-    more = f" and {len(items) - SHOW} more" if len(items) > SHOW else ""
-    return ", ".join(str(i) for i in items[:SHOW]) + more
+    shown = ", ".join(str(i) for i in items[:SHOW])
+    if len(items) > SHOW:  # a Text, so that "and N more" is said in the user's language
+        return Text("%(items)s and %(count)s more", items=shown, count=len(items) - SHOW)
+    return shown
 
 
 def _child(lvl: Level) -> Level | None:
@@ -37,13 +39,13 @@ def _check_parents(conn, lvl: Level, codes: list[str], where: str) -> tuple[int,
     parent = LEVELS[lvl.parent]
     existing = set(conn.execute(sa.text(f"SELECT teryt FROM {parent.name}")).scalars())
     if not existing:
-        return 0, [f"no {parent.name} is loaded yet, so parent codes were not checked: "
-                   f"load the {parent.name} level first"]
+        return 0, [Text("no %(parent)s is loaded yet, so parent codes were not checked: load"
+                        " the %(parent)s level first", parent=Text(parent.name))]
     orphans = [c for c in codes if c[: parent.code_length] not in existing]
     if orphans:
         raise InvalidInput(
             "%(count)s units have no %(parent)s in the database: %(units)s",
-            where=where, count=len(orphans), parent=parent.name,
+            where=where, count=len(orphans), parent=Text(parent.name),
             units=listing(f"{c} (needs {parent.name} {c[:parent.code_length]})"
                           for c in orphans),
         )
@@ -76,11 +78,12 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
     coverage = _coverage(conn, lvl, codes, n_parents)
     if coverage == "partial":
         scope_names = sorted({c[: SCOPE_PREFIX[lvl.name]] for c in codes})
-        warnings.append(
-            f"partial coverage: {len(codes)} {lvl.name} units of the "
-            f"{'voivodeships' if SCOPE_PREFIX[lvl.name] == 2 else 'powiats'} "
-            f"{listing(scope_names)}; units elsewhere are kept as they were"
-        )
+        scope = Text("the voivodeships %(codes)s", codes=listing(scope_names)) \
+            if SCOPE_PREFIX[lvl.name] == 2 else Text("the powiats %(codes)s",
+                                                     codes=listing(scope_names))
+        warnings.append(Text("partial coverage: %(count)s units of level %(level)s in %(scope)s;"
+                             " units elsewhere are kept as they were", count=len(codes),
+                             level=Text(lvl.name), scope=scope))
     load_id = conn.execute(
         sa.text(
             "INSERT INTO boundary_load (level, as_of, source, source_format, n_units, n_repaired,"
@@ -127,8 +130,9 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
             params,
         ).scalars().all()
         if outside:
-            warnings.append(f"{len(outside)} units lie outside their {parent.name}: "
-                            f"{listing(outside)}")
+            warnings.append(Text("%(count)s units lie outside their %(parent)s: %(units)s",
+                                 count=len(outside), parent=Text(parent.name),
+                                 units=listing(outside)))
     child = _child(lvl)
     if child:
         orphaned = conn.execute(
@@ -138,8 +142,9 @@ def write_units(conn: sa.Connection, lvl: Level, rows: pd.DataFrame, *, as_of: d
             )
         ).scalar_one()
         if orphaned:
-            warnings.append(f"{orphaned} loaded {child.name} units now have no {lvl.name}: "
-                            f"reload the {child.name} level")
+            warnings.append(Text("%(count)s loaded units of level %(child)s now have no"
+                                 " %(level)s: reload the %(child)s level", count=orphaned,
+                                 child=Text(child.name), level=Text(lvl.name)))
     area_m2 = conn.execute(
         sa.text(f"SELECT coalesce(sum(ST_Area(geom)), 0) FROM {table} WHERE load_id = :load_id"),
         params,

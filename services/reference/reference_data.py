@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Text
 from layers.archive import safe_extract
 from layers.catalogue import (
     DEMO_RISK_INDEX,
@@ -60,7 +60,7 @@ def load_reference_boundaries(engine: sa.Engine, settings: Settings, *,
             summaries.append(load_boundaries(engine, paths[name], name, as_of=MIRROR_AS_OF,
                                              progress=say))
         return summaries
-    say(f"no data mirror given: downloading the PRG from {settings.prg_url}")
+    say(Text("no data mirror given: downloading the PRG from %(url)s", url=settings.prg_url))
     folder = fetch_prg(settings, show_progress=show_progress)
     for name in LOAD_ORDER:
         summaries.append(load_boundaries(engine, folder, name, layer=LEVELS[name].prg_layer,
@@ -79,19 +79,20 @@ def load_reference_indicators(engine: sa.Engine, settings: Settings, *,
 
     say = progress or (lambda _m: None)
     if not settings.data_dir:
-        say("no data mirror: indicators not loaded (fetch them with `partnerstwa fetch bdl`)")
+        say(Text("no data mirror: indicators not loaded (fetch them with `partnerstwa fetch"
+                 " bdl`)"))
         return []
     reports = []
     for relative, fmt in MIRROR_INDICATORS:
-        say(f"importing {relative}")
+        say(Text("importing %(file)s", file=str(relative)))
         reports.append(import_indicators(engine, settings.data_dir / relative, fmt))
-    say("deriving unemployed per 1,000, population change, net migration, density")
+    say(Text("deriving unemployed per 1,000, population change, net migration, density"))
     reports.append(derived.unemployed_per_1000(engine))
     reports.append(derived.population_change(engine, 2021, 2024))
     flows, year = MIRROR_FLOWS
     reports.append(derived.net_migration(engine, settings.data_dir / flows, year))
     reports.append(derived.density(engine, 2022))
-    say("deriving the demographic dependency ratio and the share of post-working age")
+    say(Text("deriving the demographic dependency ratio and the share of post-working age"))
     reports.append(derived.dependency_ratio(engine))
     reports.append(derived.post_working_share(engine))
     reports.append(derived.composite(engine, DEMO_RISK_INDEX["code"], DEMO_RISK_INDEX["name"],

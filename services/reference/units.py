@@ -87,6 +87,27 @@ def units_geojson(engine: sa.Engine, level: str, *, voivodeship: str | None = No
                                   "offset": offset}).scalar_one()
 
 
+def unit_points(engine: sa.Engine, level: str, *, voivodeship: str | None = None) -> str:
+    """A FeatureCollection (EPSG:4326) of one point inside each unit of a level.
+
+    PostGIS's ST_PointOnSurface, not the centroid: the centroid of a ring-shaped rural gmina
+    around its town (Bartoszyce 2801032) lies in the town, outside the gmina. The point is
+    computed on the full boundary, so it is inside whatever the map's simplification shows."""
+    lvl = get_level(level)
+    if voivodeship is not None and voivodeship not in VOIVODESHIP_CODES:
+        raise BadRequest("voivodeship must be a 2-digit TERYT code, got %(voivodeship)r",
+                         voivodeship=voivodeship)
+    sql = sa.text(
+        "SELECT json_build_object('type', 'FeatureCollection', 'features',"
+        " coalesce(json_agg(json_build_object('type', 'Feature', 'id', teryt,"
+        "  'properties', json_build_object('teryt', teryt, 'name', name),"
+        "  'geometry', ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(geom), 4326), 7)::json)"
+        "  ORDER BY teryt), '[]'::json))::text"
+        f" FROM {lvl.name} WHERE (CAST(:voiv AS text) IS NULL OR substr(teryt, 1, 2) = :voiv)")
+    with database_errors(), engine.connect() as conn:
+        return conn.execute(sql, {"voiv": voivodeship}).scalar_one()
+
+
 # Polish letters with diacritics and what a keyboard without them types ("lodz" finds Łódź):
 # PostgreSQL's translate() folds the stored names, Python's str.translate folds the query.
 DIACRITICS = "ĄĆĘŁŃÓŚŹŻąćęłńóśźż"

@@ -1,6 +1,6 @@
-"""What the strategy holds of the statutory elements (art. 10g ust. 2 of the act on the
-principles of development policy) and of art. 29 of Regulation 2021/1060, with where to fill
-in what is missing."""
+"""What the strategy holds of the statutory elements (art. 10e ust. 3 of the act on gmina
+self-government, applied to a supra-local strategy by its art. 10g ust. 3) and of art. 29 of
+Regulation 2021/1060, with where to fill in what is missing."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The blocks come from render_strategy.py and application.py; they are written by the
 diagnosis's machinery (services/diagnosis/render.py: its body template and stylesheet for
-HTML and PDF through WeasyPrint, its DOCX table writer with python-docx), so both kinds of
+HTML and PDF through WeasyPrint, its DOCX writer with python-docx), so both kinds of
 documents look alike and hold the same numbers in both formats. Documents render whatever the
 strategy holds; what is missing is listed in them.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -31,7 +30,6 @@ FORMATS: dict[str, Format] = {k: DIAGNOSIS_FORMATS[k] for k in ("docx", "pdf")}
 """The formats of the strategy documents: the CLI's choices and the API's routes read it."""
 
 KINDS = ("strategy", "application")
-WIDE = 17.4  # cm, the text width of an A4 page with the diagnosis's margins
 PICTURE_WIDTHS = {"spatial_model": 15.0, "location": 12.0}
 
 
@@ -85,52 +83,7 @@ def pdf_document(blocks: list[Block], title: str, lang: str, images: dict) -> by
 
 def docx_document(blocks: list[Block], title: str, lang: str, images: dict) -> bytes:
     """The blocks as DOCX, laid out as the diagnosis's (same page, fonts, tables)."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
-
-    clean = diagnosis_render._clean
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(1.8)
-    section.top_margin = section.bottom_margin = Cm(1.8)
-    normal = doc.styles["Normal"]
-    normal.font.name = "DejaVu Sans"
-    normal.font.size = Pt(9.5)
-    doc.core_properties.title = clean(title)
-    doc.core_properties.author = "partnerstwa"
-    doc.core_properties.language = lang
-    for block in blocks:
-        if block.kind in ("h1", "h2", "h3"):
-            heading = doc.add_heading(clean(block.text), level=int(block.kind[1]) - 1)
-            for run in heading.runs:
-                run.font.color.rgb = RGBColor(0x7F, 0x00, 0x00)
-        elif block.kind == "meta":
-            run = doc.add_paragraph().add_run(clean(block.text))
-            run.font.size = Pt(8.5)
-            run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-        elif block.kind == "p":
-            run = doc.add_paragraph().add_run(clean(block.text))
-            run.italic = block.css in ("missing", "note")
-        elif block.kind == "list":
-            for item in block.items:
-                doc.add_paragraph(clean(item), style="List Bullet")
-        elif block.kind == "image" and images.get(block.image):
-            doc.add_picture(io.BytesIO(images[block.image]),
-                            width=Cm(PICTURE_WIDTHS.get(block.image, WIDE)))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            caption = doc.add_paragraph()
-            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = caption.add_run(clean(block.text))
-            run.italic = True
-            run.font.size = Pt(8.5)
-        elif block.kind == "table":
-            diagnosis_render._docx_table(doc, block, Pt, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return diagnosis_render.docx_from_blocks(blocks, title, lang, images, PICTURE_WIDTHS)
 
 
 WRITERS = {"docx": docx_document, "pdf": pdf_document}

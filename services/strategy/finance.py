@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
+from services.reference.labels import gmina_labels, in_language
+
 GROSZ = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -48,8 +50,13 @@ def table(rate: Decimal, lines: list[dict], method: str, weights: dict[str, Frac
     own = total - cofinancing
     amounts = largest_remainder(own, weights)
     whole = sum(weights.values(), Fraction(0))
-    shares = [{"teryt": t, "name": names.get(t, t), "share": _percent(weights[t] / whole),
-               "amount": amounts[t]} for t in sorted(amounts)]
+    # Money split between the town and the rural gmina of one name (Wysokie Mazowieckie)
+    # must say which is which: the kind of gmina follows a name two partners share (in
+    # Polish, as the package's other words: the plan is a Polish document).
+    labels = gmina_labels(names.items())
+    shares = [{"teryt": t, "name": in_language(labels.get(t, t), "pl"),
+               "share": _percent(weights[t] / whole), "amount": amounts[t]}
+              for t in sorted(amounts)]
     by_year: dict[int, dict] = {}
     for line in lines:
         year = by_year.setdefault(line["year"], {"total": Decimal("0.00"),

@@ -19,7 +19,7 @@ from services.planning.versioning import author_of, expected_version
 from services.strategy import checks
 from services.strategy.indicators import PartnershipData, catalogue, members
 from services.strategy.kinds import DIMENSIONS, codes
-from services.strategy.versions import accepted, history, plain, settle
+from services.strategy.versions import object_history, plain, restore, settle
 
 GOAL_FIELDS = {"title", "dimension", "description", "position", "indicators", "directions",
                "comment", "version"}
@@ -265,13 +265,8 @@ def delete_goal(engine: sa.Engine, pid: str, goal_id: int, version, *,
         raise refused
 
 
-def restore_goal(engine: sa.Engine, pid: str, goal_id: int, version, based_on, *,
-                 actor: Principal = SYSTEM) -> dict:
-    version = checks.identifier(version, "restore")
-    with database_errors(), engine.connect() as conn:
-        require_write(conn, actor, pid)
-        _goal_partnership(conn, goal_id, pid)
-        old = accepted(conn, "strategy_goal", goal_id, version)
+def restored(old: dict) -> dict:
+    """What a restore of a version's ``old`` data writes back (services/strategy/versions.py)."""
     payload = {k: old[k] for k in ("title", "dimension", "description", "position",
                                    "indicators", "directions") if k in old}
     # Values the data hold are not typed: a restored catalogue indicator reads them again.
@@ -280,8 +275,12 @@ def restore_goal(engine: sa.Engine, pid: str, goal_id: int, version, based_on, *
             i.get("indicator") and k in ("baseline_value", "latest_value", "latest_year",
                                          "baseline_source"))}
         for i in payload.get("indicators", [])]
-    payload.update(version=based_on, comment=f"restored version {version}")
-    return update_goal(engine, pid, goal_id, payload, actor=actor, action="restore")
+    return payload
+
+
+def restore_goal(engine: sa.Engine, pid: str, goal_id: int, version, based_on, *,
+                 actor: Principal = SYSTEM) -> dict:
+    return restore(engine, "strategy_goal", pid, goal_id, version, based_on, actor=actor)
 
 
 def get_goal(engine: sa.Engine, pid: str, goal_id: int, *, actor: Principal = SYSTEM) -> dict:
@@ -299,12 +298,4 @@ def get_goal(engine: sa.Engine, pid: str, goal_id: int, *, actor: Principal = SY
 
 def goal_history(engine: sa.Engine, pid: str, goal_id: int, *,
                  actor: Principal = SYSTEM) -> list[dict]:
-    with database_errors(), engine.connect() as conn:
-        require_read(conn, actor, pid)
-        exists = conn.execute(sa.text(
-            "SELECT 1 FROM strategy_goal WHERE id = :id AND partnership_id = :p"),
-            {"id": goal_id, "p": pid}).first()
-        if not exists:
-            raise NotFound("no goal %(id)s in partnership %(pid)s", id=goal_id, pid=pid,
-                           field="goal_id")
-        return history(conn, "strategy_goal", goal_id)
+    return object_history(engine, "strategy_goal", pid, goal_id, actor=actor)

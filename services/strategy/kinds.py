@@ -85,33 +85,36 @@ class Element:
         return self.en if str(locale or "pl").startswith("en") else self.pl
 
 
-# Art. 10g ust. 2 of the ustawa z 6 grudnia 2006 r. o zasadach prowadzenia polityki rozwoju
-# (contents of a supra-local strategy, as amended in 2020; the order and numbering follow the
-# list of the act and of art. 10e ust. 3 that it mirrors; art. 10h governs the procedure, not
-# the contents), then art. 29 ust. 1 of Regulation (EU) 2021/1060 (territorial strategies).
+# What a supra-local strategy contains: art. 10g ust. 3 of the ustawa z 8 marca 1990 r. o
+# samorządzie gminnym (u.s.g.) applies art. 10e ust. 2-4 to it, and art. 10e ust. 3 lists the
+# contents: the conclusions from the diagnosis (its opening words), then pkt 1-9 (text as in
+# Dz.U. 2023 poz. 40: goals, directions, results with indicators, the functional-spatial model,
+# spatial policy, areas of strategic intervention of the voivodeship's strategy (pkt 6) and key
+# to the partnership (pkt 7), implementation system, financial frame). Then art. 29 ust. 1 of
+# Regulation (EU) 2021/1060 (territorial strategies).
 STATUTORY_ELEMENTS = (
     Element("diagnosis_conclusions", "wnioski z diagnozy", "conclusions from the diagnosis",
-            "art. 10g ust. 2 pkt 1", "statutory-texts"),
+            "art. 10e ust. 3 u.s.g. (wstęp)", "statutory-texts"),
     Element("goals_social", "cele strategiczne w wymiarze społecznym",
-            "strategic goals in the social dimension", "art. 10g ust. 2 pkt 2", "goals"),
+            "strategic goals in the social dimension", "art. 10e ust. 3 pkt 1 u.s.g.", "goals"),
     Element("goals_economic", "cele strategiczne w wymiarze gospodarczym",
-            "strategic goals in the economic dimension", "art. 10g ust. 2 pkt 2", "goals"),
+            "strategic goals in the economic dimension", "art. 10e ust. 3 pkt 1 u.s.g.", "goals"),
     Element("goals_spatial", "cele strategiczne w wymiarze przestrzennym",
-            "strategic goals in the spatial dimension", "art. 10g ust. 2 pkt 2", "goals"),
+            "strategic goals in the spatial dimension", "art. 10e ust. 3 pkt 1 u.s.g.", "goals"),
     Element("directions", "kierunki działań", "directions of action",
-            "art. 10g ust. 2 pkt 3", "goals"),
+            "art. 10e ust. 3 pkt 2 u.s.g.", "goals"),
     Element("results", "oczekiwane rezultaty i wskaźniki ich osiągnięcia",
-            "expected results with indicators", "art. 10g ust. 2 pkt 4", "goals"),
+            "expected results with indicators", "art. 10e ust. 3 pkt 3 u.s.g.", "goals"),
     Element("spatial_model", "model struktury funkcjonalno-przestrzennej",
-            "model of the functional-spatial structure", "art. 10g ust. 2 pkt 5", "model"),
+            "model of the functional-spatial structure", "art. 10e ust. 3 pkt 4 u.s.g.", "model"),
     Element("spatial_policy", "ustalenia i rekomendacje w zakresie polityki przestrzennej",
-            "spatial policy recommendations", "art. 10g ust. 2 pkt 6", "statutory-texts"),
+            "spatial policy recommendations", "art. 10e ust. 3 pkt 5 u.s.g.", "statutory-texts"),
     Element("intervention_areas", "obszary strategicznej interwencji",
-            "areas of strategic intervention", "art. 10g ust. 2 pkt 7–8", "areas"),
+            "areas of strategic intervention", "art. 10e ust. 3 pkt 6–7 u.s.g.", "areas"),
     Element("implementation_system", "system realizacji strategii",
-            "implementation system", "art. 10g ust. 2 pkt 9", "statutory-texts"),
+            "implementation system", "art. 10e ust. 3 pkt 8 u.s.g.", "statutory-texts"),
     Element("financial_frame", "ramy finansowe i źródła finansowania",
-            "financial frame and sources", "art. 10g ust. 2 pkt 10", "statutory-texts"),
+            "financial frame and sources", "art. 10e ust. 3 pkt 9 u.s.g.", "statutory-texts"),
     Element("eu_area", "obszar geograficzny objęty strategią", "the area covered",
             "rozporządzenie 2021/1060 art. 29 ust. 1 lit. a", "members"),
     Element("eu_needs", "analiza potrzeb i potencjałów rozwojowych obszaru",

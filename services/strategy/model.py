@@ -138,6 +138,15 @@ def _project_ids(conn, pid: str) -> list[int]:
 
 def strategy_model(engine: sa.Engine, pid: str, actor: Principal = SYSTEM) -> dict:
     """The whole strategy of partnership ``pid`` (see the module's docstring)."""
+    return _model(engine, pid, actor, _packages)
+
+
+def _packages(conn, pid: str, people) -> list[dict]:
+    return [_package(conn, pid, project_id, people) for project_id in _project_ids(conn, pid)]
+
+
+def _model(engine: sa.Engine, pid: str, actor: Principal, projects_of) -> dict:
+    """The strategy with its projects as ``projects_of(conn, pid, people)`` reads them."""
     with database_errors(), engine.connect() as conn:
         require_read(conn, actor, pid)
         gminas = members(conn, pid)
@@ -151,8 +160,7 @@ def strategy_model(engine: sa.Engine, pid: str, actor: Principal = SYSTEM) -> di
             "SELECT id, name, kind FROM functional_area WHERE partnership_id = :p"
             " AND NOT deleted ORDER BY name, id"), {"p": pid}).mappings()]
         people = population_by_gmina(conn, None)[0]
-        projects = [_package(conn, pid, project_id, people) for project_id in
-                    _project_ids(conn, pid)]
+        projects = projects_of(conn, pid, people)
     model = {"partnership": head, "goals": goal_list, "intervention_areas": areas,
              "texts": {t: texts_row[t] for t in TEXTS}, "version": texts_row["version"],
              "projects": projects, "functional_areas": functional_areas}
@@ -162,12 +170,88 @@ def strategy_model(engine: sa.Engine, pid: str, actor: Principal = SYSTEM) -> di
 
 
 def strategy_page(engine: sa.Engine, pid: str, actor: Principal = SYSTEM) -> dict:
-    """What the strategy page shows: the model, and the catalogue indicators the data hold
-    for the partnership (with their values by year) to choose result indicators from."""
+    """What the strategy page shows: the model with each project folded to its card's
+    summary (see ``_folded``; a card's forms are ``strategy_page_project``), and the catalogue
+    indicators the data hold for the partnership (with their values by year) to choose result
+    indicators from."""
     from services.strategy.indicators import available
 
-    return {"model": strategy_model(engine, pid, actor),
+    return {"model": _model(engine, pid, actor, _folded),
             "indicators": available(engine, pid, actor=actor)}
+
+
+def _folded(conn, pid: str, people) -> list[dict]:
+    """Every project of ``pid`` as its folded card says it: id, title, theme, cost_pln,
+    funding_label and the package's ``warnings``. A partnership may have hundreds of projects
+    and ``_package`` reads eight times per project, so the rows are read here a kind at a time
+    for all of them, then put together as ``_package`` does, for the same ``warnings``."""
+    projects = conn.execute(sa.text(
+        "SELECT id, title, theme, funding_source, funding_label, cost_pln, end_date FROM project"
+        " WHERE partnership_id = :p AND NOT deleted ORDER BY id"), {"p": pid}).mappings().all()
+    ids = [p["id"] for p in projects]
+
+    def by_project(sql: str) -> dict[int, list]:
+        out: dict[int, list] = {i: [] for i in ids}
+        for row in conn.execute(sa.text(sql), {"ids": ids}).mappings():
+            out[row["project_id"]].append(row)
+        return out
+
+    plans = {r["id"]: dict(r) for r in conn.execute(sa.text(
+        "SELECT * FROM project_plan WHERE id = ANY(:ids)"), {"ids": ids}).mappings()}
+    located = by_project(
+        "SELECT p.id AS project_id, g.teryt FROM project p JOIN gmina g"
+        " ON ST_Intersects(g.geom, p.geom) WHERE p.id = ANY(:ids)")
+    linked = by_project(
+        "SELECT l.project_id FROM strategy_direction_project l JOIN strategy_direction d"
+        " ON d.id = l.direction_id JOIN strategy_goal g ON g.id = d.goal_id AND NOT g.deleted"
+        " WHERE l.project_id = ANY(:ids)")
+    ends = by_project("SELECT project_id, end_date FROM project_task WHERE project_id = ANY(:ids)")
+    entered = by_project("SELECT project_id, item, status FROM project_feasibility"
+                         " WHERE project_id = ANY(:ids)")
+    budget = by_project("SELECT project_id, year, category, total, eligible FROM"
+                        " project_budget_line WHERE project_id = ANY(:ids) ORDER BY year, category")
+    out = []
+    for project in projects:
+        key = project["id"]
+        status = {r["item"]: r["status"] for r in entered[key]}
+        lines = [{k: r[k] for k in ("year", "category", "total", "eligible")} for r in budget[key]]
+        money = finance.table(Decimal(0), [], "population", {}, {})  # no budget, nothing to split
+        if lines:  # the split matters only to a budget ("no_split"): read for those only
+            plan = plans.get(key) or plan_row(conn, key)
+            weights, names = split_weights(conn, pid, key, plan["split_method"], people)
+            money = finance.table(plan["cofinancing_rate"], lines, plan["split_method"],
+                                  weights, names)
+        source = programme(project["funding_source"])
+        last = max([r["end_date"] for r in ends[key]]
+                   + ([project["end_date"]] if project["end_date"] else []), default=None)
+        package = {
+            "tasks": ends[key], "goal_ids": linked[key],
+            "deadline": {"programme": source.label, "eligible_until": source.eligible_until,
+                         "exceeded": bool(source.eligible_until and last
+                                          and last > source.eligible_until),
+                         "schedule_end": last},
+            "feasibility": [{"item": k.code, "label": k.pl, "status": status.get(k.code, "missing")}
+                            for k in FEASIBILITY_ITEMS],
+            "finance": money}
+        out.append({
+            "id": key, "title": project["title"], "theme": project["theme"],
+            "cost_pln": project["cost_pln"],
+            "funding_label": project["funding_label"] or next(
+                (t.pl for t in FUNDING if t.code == project["funding_source"]), ""),
+            "warnings": warnings(package, project, located[key])})
+    return out
+
+
+def strategy_page_project(engine: sa.Engine, pid: str, project_id: int,
+                          actor: Principal = SYSTEM) -> dict:
+    """One project's card of the strategy page, opened on its own: the project package and
+    the partnership (whose member gminas take the entered shares of the own contribution).
+    The page lists only the cards; a card's forms are this, fetched when it is opened."""
+    with database_errors(), engine.connect() as conn:
+        require_read(conn, actor, pid)
+        people = population_by_gmina(conn, None)[0]
+        return {"partnership": _partnership(conn, pid),
+                "project": _package(conn, pid, project_id, people)}
 
 
 def project_package(engine: sa.Engine, pid: str, project_id: int,

@@ -23,7 +23,7 @@ from services.strategy.kinds import (
     codes,
 )
 from services.strategy.model import plan_row, project_package
-from services.strategy.versions import LABELS, accepted, history, plain, settle
+from services.strategy.versions import LABELS, object_history, plain, restore, settle
 
 FIELDS = {"tasks", "feasibility", "cofinancing_rate", "split_method", "lines", "shares",
           "comment", "version"}
@@ -221,28 +221,16 @@ def update_plan(engine: sa.Engine, pid: str, project_id: int, payload: dict, *,
     return project_package(engine, pid, project_id, actor=actor)
 
 
+def restored(old: dict) -> dict:
+    """What a restore of a version's ``old`` data writes back (services/strategy/versions.py)."""
+    return {k: old[k] for k in FIELDS - {"comment", "version"} if k in old}
+
+
 def restore_plan(engine: sa.Engine, pid: str, project_id: int, version, based_on, *,
                  actor: Principal = SYSTEM) -> dict:
-    version = checks.identifier(version, "restore")
-    with database_errors(), engine.connect() as conn:
-        require_write(conn, actor, pid)
-        _lock_project(conn, pid, project_id)
-        old = accepted(conn, "project_plan", project_id, version)
-    payload = {k: old[k] for k in FIELDS - {"comment", "version"} if k in old}
-    payload.update(version=based_on, comment=f"restored version {version}")
-    return update_plan(engine, pid, project_id, payload, actor=actor, action="restore")
+    return restore(engine, "project_plan", pid, project_id, version, based_on, actor=actor)
 
 
 def plan_history(engine: sa.Engine, pid: str, project_id: int, *,
                  actor: Principal = SYSTEM) -> list[dict]:
-    from services.access.rules import require_read
-
-    with database_errors(), engine.connect() as conn:
-        require_read(conn, actor, pid)
-        found = conn.execute(sa.text(
-            "SELECT 1 FROM project WHERE id = :id AND partnership_id = :p"),
-            {"id": project_id, "p": pid}).first()
-        if not found:
-            raise NotFound("no project %(id)s in partnership %(pid)s", id=project_id, pid=pid,
-                           field="project_id")
-        return history(conn, "project_plan", project_id)
+    return object_history(engine, "project_plan", pid, project_id, actor=actor)

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 
 from core.errors import InvalidInput, NotFound
+from layers.indicator_catalogue import KNOWN
 from services.access.rules import SYSTEM, Principal, require_read
 from services.db import database_errors
 
@@ -217,9 +218,16 @@ def projects_reach(conn, pid: str, project_ids: list[int] | None = None,
     return {k: _answer(k, assembled[k], source, lang) for k in keys}
 
 
+def _indicator_name(code: str, lang: str) -> str:
+    spec = KNOWN.get(code)
+    return code if spec is None else (spec.name_en if lang == "en" else spec.name_pl)
+
+
 def _answer(key: int, buffers: list[dict], source, lang: str) -> dict:
+    # Pages and documents print the indicator: its catalogue name, the code kept beside it.
     return {"project_id": key, "method": METHOD.get(lang, METHOD["pl"]),
-            "population_indicator": source[0] if source else None,
+            "population_indicator": _indicator_name(source[0], lang) if source else None,
+            "population_indicator_code": source[0] if source else None,
             "population_year": source[1] if source else None,
             "buffers": buffers}
 

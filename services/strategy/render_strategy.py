@@ -1,7 +1,8 @@
 """The strategy document as a sequence of blocks (services.diagnosis.view.Block), so that its
 HTML, PDF and DOCX are written by the diagnosis's machinery and hold the same numbers.
 
-The sections follow art. 10g ust. 2 of the act on the principles of development policy, then
+The sections follow art. 10e ust. 3 of the act on gmina self-government (applied by its
+art. 10g ust. 3 to a supra-local strategy), then
 what art. 29 of Regulation 2021/1060 adds; an element that is missing is said to be missing in
 its place, and the completeness list closes the document. Money is written to the grosz from
 Decimal, indicator values exactly as the data hold them (Decimal, up to four decimals).
@@ -120,8 +121,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "radius": ("Odległość", "Distance"),
     "population": ("Ludność", "Population"),
     "members_reached": ("Gminy partnerstwa w zasięgu", "Partner gminas reached"),
-    "reach_method": ("Metoda: {method}. Ludność: {indicator}, {year}.",
-                     "Method: {method}. Population: {indicator}, {year}."),
+    "reach_method": ("Metoda: {method}. Dane o ludności: {indicator}, {year}.",
+                     "Method: {method}. Population data: {indicator}, {year}."),
     "warnings": ("Uwagi do przedsięwzięcia", "Warnings"),
     "model_caption": ("Model struktury funkcjonalno-przestrzennej partnerstwa",
                       "Model of the partnership's functional-spatial structure"),

@@ -29,6 +29,8 @@ THEME_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02
 AREA_COLOUR = "#6a51a3"
 INTERVENTION_COLOUR = "#e31a1c"
 GMINA_FILL = "#f7f4ea"
+# drawing order: areas < project lines and polygons < main towns < their names < project points
+PROJECT_SHAPES_Z, TOWN_Z, PROJECT_POINTS_Z = 4, 6, 8
 
 WORDS = {
     "legend": ("Legenda", "Legend"),
@@ -104,8 +106,6 @@ def _intervention_ids(engine, pid: str, actor: Principal) -> list[int]:
 def model_png(engine: sa.Engine, pid: str, lang: str = "pl", intervention_ids=None, *,
               actor: Principal = SYSTEM) -> bytes:
     """The model as a PNG map with a legend, scale bar, north arrow and source."""
-    import matplotlib.pyplot as plt
-
     if intervention_ids is None:
         intervention_ids = _intervention_ids(engine, pid, actor)
     with database_errors(), engine.connect() as conn:
@@ -115,9 +115,19 @@ def model_png(engine: sa.Engine, pid: str, lang: str = "pl", intervention_ids=No
             "SELECT DISTINCT g.as_of FROM gmina g JOIN partnership_gmina pg"
             " ON pg.gmina_teryt = g.teryt WHERE pg.partnership_id = :pid ORDER BY 1"),
             {"pid": pid}).scalars()) or "–"
+    fig, ax = draw_model(drawn, lang)
+    return diagnosis_maps._finish(fig, ax, lang, vintage)
+
+
+def draw_model(drawn: dict, lang: str = "pl"):
+    """The model's figure and axes from ``layers()``: gminas, areas, projects above the main
+    towns, the legend beside the map."""
+    import matplotlib.pyplot as plt
+
     gminas, areas, projects, towns = (drawn[k] for k in ("gminas", "areas", "projects", "towns"))
-    fig, ax = plt.subplots(figsize=(7.0, 6.4))
-    fig.subplots_adjust(0.01, 0.05, 0.99, 0.99)
+    # The legend sits beside the map, never over the partnership.
+    fig, ax = plt.subplots(figsize=(9.4, 6.4))
+    fig.subplots_adjust(0.01, 0.05, 0.70, 0.99)
     handles = []
     if len(gminas):
         gminas.plot(ax=ax, facecolor=GMINA_FILL, edgecolor="#9e9e9e", linewidth=0.6)
@@ -145,12 +155,14 @@ def model_png(engine: sa.Engine, pid: str, lang: str = "pl", intervention_ids=No
             lines = part[kinds.str.contains("Line")]
             points = part[kinds.str.contains("Point")]
             if len(polys):
-                polys.plot(ax=ax, facecolor=colour, edgecolor=colour, alpha=0.8, zorder=4)
+                polys.plot(ax=ax, facecolor=colour, edgecolor=colour, alpha=0.8,
+                           zorder=PROJECT_SHAPES_Z)
             if len(lines):
-                lines.plot(ax=ax, color=colour, linewidth=2.2, zorder=4)
+                lines.plot(ax=ax, color=colour, linewidth=2.2, zorder=PROJECT_SHAPES_Z)
             if len(points):
-                points.plot(ax=ax, color=colour, markersize=30, marker="s", edgecolor="white",
-                            linewidth=0.6, zorder=5)
+                # above the main towns' dots and names: a project in a town stays visible
+                points.plot(ax=ax, color=colour, markersize=34, marker="s", edgecolor="white",
+                            linewidth=0.8, zorder=PROJECT_POINTS_Z)
             label = word("project", lang, theme=theme or word("no_theme", lang))
             handles.append(Line2D([], [], color=colour, marker="s", linewidth=2,
                                   label=diagnosis_maps._safe(textwrap.shorten(label, 48))))
@@ -158,19 +170,19 @@ def model_png(engine: sa.Engine, pid: str, lang: str = "pl", intervention_ids=No
         biggest = towns["population"].max() or 1
         sizes = [30 + 170 * ((p or 0) / biggest) for p in towns["population"].fillna(0)]
         ax.scatter(towns["x"], towns["y"], s=sizes, facecolor="#252525", edgecolor="white",
-                   linewidth=1.0, zorder=6)
+                   linewidth=1.0, zorder=TOWN_Z)
         for row in towns.itertuples():
             ax.annotate(diagnosis_maps._safe(row.name), (row.x, row.y), xytext=(5, 4),
-                        textcoords="offset points", fontsize=7, zorder=7,
+                        textcoords="offset points", fontsize=7, zorder=TOWN_Z + 1,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.75})
         handles.append(Line2D([], [], color="#252525", marker="o", linestyle="",
                               markeredgecolor="white", label=word("town", lang)))
     if len(gminas):
         diagnosis_maps._extent(ax, gminas.total_bounds, margin=0.1)
-    ax.legend(handles=handles, loc="best", fontsize=6.5, title=word("legend", lang),
-              title_fontsize=7, framealpha=0.9)
-    return diagnosis_maps._finish(fig, ax, lang, vintage)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
+              fontsize=6.5, title=word("legend", lang), title_fontsize=7, framealpha=0.9)
+    return fig, ax
 
 
 def model_layers(engine: sa.Engine, pid: str, lang: str = "pl", *,

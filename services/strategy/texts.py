@@ -12,7 +12,7 @@ from services.planning.versioning import accept, author_of, expected_version
 from services.strategy import checks
 from services.strategy.kinds import TEXT_LIMIT, TEXTS
 from services.strategy.model import intervention_areas, strategy_row
-from services.strategy.versions import LABELS, accepted, history, plain, settle
+from services.strategy.versions import LABELS, object_history, plain, restore, settle
 
 FIELDS = {*TEXTS, "intervention_areas", "comment", "version"}
 
@@ -114,20 +114,15 @@ def get_texts(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -> dict
     return current
 
 
+def restored(old: dict) -> dict:
+    """What a restore of a version's ``old`` data writes back (services/strategy/versions.py)."""
+    return {k: old[k] for k in (*TEXTS, "intervention_areas") if k in old}
+
+
 def restore_texts(engine: sa.Engine, pid: str, version, based_on, *,
                   actor: Principal = SYSTEM) -> dict:
-    version = checks.identifier(version, "restore")
-    with database_errors(), engine.connect() as conn:
-        require_write(conn, actor, pid)
-        strategy_id = strategy_row(conn, pid)["id"]
-        old = accepted(conn, "strategy", strategy_id or 0, version)
-    payload = {k: old[k] for k in (*TEXTS, "intervention_areas") if k in old}
-    payload.update(version=based_on, comment=f"restored version {version}")
-    return update_texts(engine, pid, payload, actor=actor, action="restore")
+    return restore(engine, "strategy", pid, None, version, based_on, actor=actor)
 
 
 def texts_history(engine: sa.Engine, pid: str, *, actor: Principal = SYSTEM) -> list[dict]:
-    with database_errors(), engine.connect() as conn:
-        require_read(conn, actor, pid)
-        strategy_id = strategy_row(conn, pid)["id"]
-        return history(conn, "strategy", strategy_id) if strategy_id else []
+    return object_history(engine, "strategy", pid, actor=actor)

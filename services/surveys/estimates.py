@@ -4,8 +4,13 @@ Domains are the partnership, each of its gminas and each of its functional areas
 gminas it was made of; a drawn area: the gminas whose interior point lies in it). The
 weights and the formulas are in ``spatial/survey_estimates.py``. An estimate resting on
 fewer than 10 respondents is suppressed (a flag, no number), and so is the respondent count
-of such a domain. Open answers are shown only to those who change the partnership (its
-experts, the administrator), masked (``mask_personal_data``), as text, never markup.
+of such a domain; so are estimates of domains with enough respondents whose showing would let
+a reader recover a small gmina by subtraction or by combining overlapping functional areas
+(gminas are withheld first, then area totals: ``spatial/disclosure.py``). ``suppressed_reason``
+tells the two apart (``too_few``, ``complementary``) for the words the reader sees. Open
+answers are shown only to those who change the partnership (its experts, the administrator),
+masked (``mask_personal_data``), as text, never markup. Gminas of one name are labelled with their
+kind ("Wysokie Mazowieckie (gmina miejska)", ``services/reference/labels.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from core.errors import BadRequest, InvalidInput, NotFound, Text
 from services.access.rules import SYSTEM, Principal, can_write
 from services.cache import cached, data_version
 from services.db import database_errors
+from services.reference.labels import gmina_labels
+from services.surveys.detect import in_scale_order
 from services.surveys.population import survey_targets
 from services.surveys.privacy import mask_personal_data, masked_codes, masked_options
 from services.surveys.store import get_survey, load_responses
-from spatial.disclosure import protected_domains
+from spatial.disclosure import COMPLEMENTARY, TOO_FEW, suppression_reasons
 from spatial.survey_estimates import (
     MIN_RESPONDENTS,
     EstimationError,
@@ -57,8 +64,10 @@ def _domains(conn, pid: str) -> list[dict]:
                         {"pid": pid}).scalar_one()
     out = [{"key": "partnership", "kind": "partnership", "label": name,
             "gminas": [g["teryt"] for g in gminas]}]
-    out += [{"key": f"gmina:{g['teryt']}", "kind": "gmina", "label": g["name"],
-             "teryt": g["teryt"], "gminas": [g["teryt"]]} for g in gminas]
+    # Two gminas of one name (the town and the rural gmina around it) are told apart by kind.
+    labels = gmina_labels((g["teryt"], g["name"]) for g in gminas)
+    out += [{"key": f"gmina:{g['teryt']}", "kind": "gmina", "label": labels[g["teryt"]],
+             "name": g["name"], "teryt": g["teryt"], "gminas": [g["teryt"]]} for g in gminas]
     areas = conn.execute(sa.text(
         "SELECT a.id, a.name, CASE WHEN a.delineation = 'gminas' THEN a.gminas ELSE"
         " (SELECT coalesce(array_agg(g.teryt ORDER BY g.teryt), '{}') FROM gmina g"
@@ -71,7 +80,12 @@ def _domains(conn, pid: str) -> list[dict]:
 
 
 def _question(row: dict) -> Question:
-    return Question(row["code"], row["text"], row["kind"], tuple(row["options"] or ()))
+    """A stored question; choices that form a known scale in the scale's order (a scale taken
+    for a single choice lists its options in the order the file first used them)."""
+    options = list(row["options"] or ())
+    if row["kind"] in ("single", "multiple"):
+        options = in_scale_order(options)
+    return Question(row["code"], row["text"], row["kind"], tuple(options))
 
 
 def _shown_options(q: Question, results: list[dict]) -> dict:
@@ -111,9 +125,11 @@ def _compute(engine: sa.Engine, pid: str, survey: dict) -> dict:
     # Counts of respondents are withheld like the estimates: never one small gmina's by
     # subtraction (complementary suppression).
     counts = {key: int(mask.sum()) for key, mask in masks.items()}
-    withheld = protected_domains(counts, members, MIN_RESPONDENTS)
+    withheld = suppression_reasons(counts, members, MIN_RESPONDENTS)
     for d in domains:
         d["suppressed"] = d["key"] in withheld
+        # "too_few" (fewer than 10), "complementary" (enough, withheld for a small one)
+        d["suppressed_reason"] = withheld.get(d["key"])
         d["respondents"] = None if d["suppressed"] else counts[d["key"]]
     answers = responses["answers"]
     out_questions = []
@@ -226,6 +242,7 @@ def survey_map(engine: sa.Engine, pid: str, survey_id: int, *, actor: Principal 
     for d in gminas:
         r = rows[d["key"]]
         props = {"teryt": d["teryt"], "name": d["label"], "suppressed": r["suppressed"],
+                 "suppressed_reason": r.get("suppressed_reason"),
                  **{k: r[k] for k in ("estimate", "ci_low", "ci_high", "n", "n_eff", "deff")},
                  "class": None if r["suppressed"] else class_of(r["estimate"], bounds)}
         features.append({"type": "Feature", "id": d["teryt"], "properties": props,
@@ -236,6 +253,10 @@ def survey_map(engine: sa.Engine, pid: str, survey_id: int, *, actor: Principal 
                        "option": code, "label": label, "proportion": proportion,
                        "classes": bounds,
                        "suppressed": sum(1 for d in gminas if rows[d["key"]]["suppressed"]),
+                       # of them: too few answers, and withheld to protect a small gmina
+                       "suppressed_reasons": {reason: sum(
+                           1 for d in gminas if rows[d["key"]].get("suppressed_reason")
+                           == reason) for reason in (TOO_FEW, COMPLEMENTARY)},
                        "min_respondents": MIN_RESPONDENTS},
             "survey": result["survey"], "weighting": result["weighting"]}
 
@@ -271,7 +292,8 @@ def diagnosis_versions(conn, pid: str) -> dict:
 
 
 def _cell(r: dict) -> dict:
-    return {k: r[k] for k in ("estimate", "ci_low", "ci_high", "n", "suppressed")}
+    return {k: r.get(k) for k in ("estimate", "ci_low", "ci_high", "n", "suppressed",
+                                  "suppressed_reason")}
 
 
 def diagnosis_section(engine: sa.Engine, pid: str) -> list[dict]:
@@ -307,7 +329,7 @@ def diagnosis_section(engine: sa.Engine, pid: str) -> list[dict]:
                 r = next(x for x in q["results"] if x["domain"] == d["key"]
                          and x["measure"] == first["measure"] and x["option"] == first["option"])
                 cells.append(_cell(r))
-            rows.append({"name": d["label"], "teryt": d["teryt"], "cells": cells})
+            rows.append({"name": d["name"], "teryt": d["teryt"], "cells": cells})
         out.append({**head, "fieldwork": result["survey"]["fieldwork"],
                     "weighting": {k: w.get(k) for k in (
                         "n", "deff", "n_eff", "trimmed", "basis", "population",

@@ -1,9 +1,11 @@
 """Which gmina a response names: a TERYT code or a name, resolved within the partnership.
 
 Names are compared without case and diacritics; "gmina", "miasto", "(gmina wiejska)" and
-"(2)"-type suffixes are read as qualifiers. A name two gminas of the partnership share (the
-town and the rural gmina around it, e.g. Kolno) is ambiguous unless a qualifier decides;
-ambiguous and unknown names are listed for the user to decide, never guessed.
+"(2)"-type suffixes are read as qualifiers, also set off by a dash or a comma ("Wysokie
+Mazowieckie – miasto", "Wysokie Mazowieckie, gmina wiejska"). A name two gminas of the
+partnership share (the town and the rural gmina around it, e.g. Kolno) is ambiguous unless a
+qualifier decides; ambiguous and unknown names are listed for the user to decide, never
+guessed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import re
 
 import sqlalchemy as sa
 
-from core.errors import N_, Text
+from core.errors import Text
+from services.reference.labels import gmina_kind
 from services.surveys.detect import fold
 
 # gmina types of the TERYT code's last digit (1 urban, 2 rural, 3 urban-rural).
@@ -21,7 +24,6 @@ TYPE_WORDS = (
     (1, ("gmina miejska", "miasto", "m", "gm miejska", "miejska")),
     (2, ("gmina wiejska", "gm wiejska", "wiejska", "gw", "obszar wiejski")),
 )
-TYPE_LABEL = {1: N_("urban gmina"), 2: N_("rural gmina"), 3: N_("urban-rural gmina")}
 PREFIXES = ("gmina ", "gm ", "miasto i gmina ", "mig ")
 TERYT = re.compile(r"^\d{6,7}$")
 
@@ -39,17 +41,27 @@ def all_gminas(conn) -> list[dict]:
         "SELECT teryt, name FROM gmina ORDER BY teryt")).all()]
 
 
+# A qualifier set off from the name as people write it: "Kolno – miasto", "Kolno — gmina
+# wiejska", "Kolno - m.", "Kolno, miasto", "Kolno (miasto)" (fold turns the comma and the
+# brackets into spaces). A hyphen without spaces belongs to the name (Kędzierzyn-Koźle).
+DASHES = re.compile(r"\s+[-‐‑‒–—―]+\s*|\s*[-‐‑‒–—―]+\s+")
+
+
 def _qualified(value: str) -> tuple[str, int | None]:
     """A folded name without its qualifiers, and the gmina type they state (or None)."""
-    name = fold(value)
+    name = DASHES.sub(" - ", fold(value)).strip(" -")
     name = re.sub(r"\s\d+$", "", name)  # "Kolno (2)" -> "kolno"
     gmina_type = None
     for kind, words in TYPE_WORDS:
         for word in words:
-            for pattern in (rf"\s(?:-\s)?{re.escape(word)}$", rf"^{re.escape(word)}\s"):
+            for pattern in (rf"\s(?:-\s)?{re.escape(word)}$", rf"^{re.escape(word)}\s(?:-\s)?"):
                 if re.search(pattern, name) and gmina_type is None:
                     gmina_type = kind
                     name = re.sub(pattern, "", name).strip(" -")
+    if gmina_type is None and re.search(r"\s-\sgmina$", name):
+        # "Kolno – gmina" beside "Kolno – miasto": the rural gmina (written before the name,
+        # "Gmina Kolno" says nothing: it is how either is officially called)
+        gmina_type, name = 2, name[:-len(" - gmina")]
     for prefix in PREFIXES:
         if name.startswith(prefix):
             name = name[len(prefix):]
@@ -78,7 +90,7 @@ class GminaResolver:
         """"Kolno (urban gmina, 2006011)", in the reader's language."""
         name = self.members.get(teryt) or self.country.get(teryt, "?")
         return Text("%(name)s (%(type)s, %(teryt)s)", name=name,
-                    type=Text(TYPE_LABEL.get(int(teryt[-1]), "gmina")), teryt=teryt)
+                    type=gmina_kind(teryt) or Text("gmina"), teryt=teryt)
 
     def resolve(self, raw: str) -> dict:
         """{"value", "teryt" (or None), "problem" (or None), "candidates"}."""

@@ -16,6 +16,8 @@ from services.surveys.detect import (
     KINDS,
     detect_kind,
     fold,
+    in_scale_order,
+    labelled_numbers,
     likert_options,
     numeric_scale,
     scale_of,
@@ -187,12 +189,13 @@ def _question(table, candidate: Candidate, fix: dict) -> Question:
             scale = scale_of({fold(v) for v in values} - convert.NO_OPINION)
             options = (likert_options(values, scale) if scale
                        else numeric_scale(numbers) if all(n is not None for n in numbers)
-                       else None) or []
+                       else labelled_numbers([v for v in set(values)
+                                              if fold(v) not in convert.NO_OPINION])) or []
         elif wanted == "multiple" and candidate.options is None:
             parts = [p for v in values for p in split_choices(v, candidate.separator or ", ")]
             options = [option(p) for p in dict.fromkeys(parts)]
         elif wanted == "single":
-            options = [option(v.strip()) for v in dict.fromkeys(values)]
+            options = in_scale_order([option(v.strip()) for v in dict.fromkeys(values)])
         elif wanted in ("number", "text"):
             options = []
     if wanted in ("number", "text"):

@@ -47,12 +47,15 @@ def prepare(engine, source: str | Path, pid: str, *, actor: Principal = SYSTEM,
     if progress:
         progress(f"{len(table.rows):,} responses, {len(table.columns)} columns,"
                  f" {chosen.code}")
-    plan = build_plan(table, chosen, GminaResolver(members, country, mapping.get("gminas")),
-                      mapping)
+    resolver = GminaResolver(members, country, mapping.get("gminas"))
+    plan = build_plan(table, chosen, resolver, mapping)
+    # The choices of a correction: each gmina with its kind and TERYT, so that the town and
+    # the rural gmina of one name (Wysokie Mazowieckie) read differently.
     facts = {"file_name": name[:300], "file_hash": hashlib.sha256(data).hexdigest(),
              "encoding": table.encoding, "delimiter": table.delimiter,
              "rows": len(table.rows), "columns": table.columns,
-             "partnership_gminas": members}
+             "partnership_gminas": [{**g, "label": resolver.label(g["teryt"])}
+                                    for g in members]}
     with database_errors(), engine.connect() as conn:
         twins = conn.execute(sa.text(
             "SELECT id FROM survey WHERE partnership_id = :pid AND file_hash = :hash"

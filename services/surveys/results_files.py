@@ -2,8 +2,9 @@
 GeoJSON for the choropleth of the gminas.
 
 The CSV is written as the comparison's (``services/analysis/comparison_files.py``): ``;``,
-decimal commas, a byte-order mark, formula-like text escaped. A suppressed estimate (fewer
-than 10 respondents) is written as a word in every number column, never as 0 or empty.
+decimal commas, a byte-order mark, formula-like text escaped. A suppressed estimate is written
+as words in every number column, never as 0 or empty: "fewer than 10 answers", or, for one
+withheld only so that a small gmina cannot be recovered by subtraction, that reason.
 """
 
 from __future__ import annotations
@@ -11,8 +12,18 @@ from __future__ import annotations
 from core.csv_cells import safe_cell
 from core.table_files import excel_csv, table_formats, workbook
 from layers.indicator_catalogue import slug
+from services.reference.labels import gmina_labels, in_language
+from spatial.disclosure import COMPLEMENTARY, TOO_FEW
 
-SUPPRESSED_WORD = ("utajnione (mniej niż 10 odpowiedzi)", "suppressed (fewer than 10 answers)")
+# A suppressed estimate in words, by why it is withheld (spatial/disclosure.py): too few
+# answers of its own, or enough answers withheld so that a small gmina cannot be recovered by
+# subtracting the shown domains (complementary suppression).
+SUPPRESSED_WORDS = {
+    TOO_FEW: ("utajnione (mniej niż 10 odpowiedzi)", "suppressed (fewer than 10 answers)"),
+    COMPLEMENTARY: ("utajnione, by nie ujawnić małej gminy",
+                    "suppressed so as not to reveal a small gmina"),
+}
+SUPPRESSED_WORD = SUPPRESSED_WORDS[TOO_FEW]
 MEASURES = {"share": ("Odsetek wskazań", "Share choosing"),
             "top2": ("Odsetek dwóch najwyższych ocen", "Top-2-box share"),
             "mean": ("Średnia", "Mean")}
@@ -47,7 +58,8 @@ def table(result: dict, lang: str = "pl") -> tuple[list[str], list[list]]:
             share = r["measure"] in ("share", "top2")
             scale = 100 if share else 1
             if r["suppressed"]:
-                numbers = [SUPPRESSED_WORD[i]] * 3 + [UNITS[share][i]] + [SUPPRESSED_WORD[i]] * 3
+                word = suppressed_word(r.get("suppressed_reason"), lang)
+                numbers = [word] * 3 + [UNITS[share][i]] + [word] * 3
             else:
                 numbers = [round(r["estimate"] * scale, 2), round(r["ci_low"] * scale, 2),
                            round(r["ci_high"] * scale, 2), UNITS[share][i], r["n"],
@@ -55,9 +67,15 @@ def table(result: dict, lang: str = "pl") -> tuple[list[str], list[list]]:
             answer = r["label"] if r["measure"] == "share" else ""
             rows.append([safe_cell(c) for c in [
                 q["code"], q["text"], MEASURES[r["measure"]][i], answer,
-                DOMAIN_KINDS[domain["kind"]][i], domain["label"], domain.get("teryt", ""),
+                DOMAIN_KINDS[domain["kind"]][i], in_language(domain["label"], lang),
+                domain.get("teryt", ""),
                 *numbers]])
     return [h[i] for h in HEADERS], rows
+
+
+def suppressed_word(reason: str | None, lang: str = "pl") -> str:
+    """The words of a suppressed estimate (``reason`` as ``suppressed_reason`` gives it)."""
+    return SUPPRESSED_WORDS.get(reason or TOO_FEW, SUPPRESSED_WORD)[_i(lang)]
 
 
 def results_csv(result: dict, lang: str = "pl") -> str:
@@ -161,15 +179,29 @@ DIAGNOSIS_TEXTS = {
     "by_gmina": {"pl": "Według gmin", "en": "By gmina"},
     "gmina": {"pl": "Gmina", "en": "Gmina"},
     "suppressed": {"pl": "za mało odpowiedzi (<10)", "en": "too few answers (<10)"},
+    "complementary": {"pl": "ukryte, by nie ujawnić małej gminy",
+                      "en": "withheld so as not to reveal a small gmina"},
+    "complementary_note": {
+        "pl": "Wyniki gmin z co najmniej 10 odpowiedziami bywają ukryte, gdy z nich i z"
+              " wyniku całego obszaru dałoby się wyliczyć wynik gminy z mniej niż 10"
+              " odpowiedziami.",
+        "en": "Results of gminas with 10 answers or more are withheld where they and the"
+              " result of the whole area would give away the result of a gmina with fewer"
+              " than 10 answers."},
     "mean": {"pl": "średnia", "en": "mean"},
     "top2": {"pl": "dwie najwyższe odpowiedzi", "en": "top two answers"},
     "problem": {"pl": "Nie da się zważyć", "en": "Cannot be weighted"},
 }
 
 
+def _withheld(cell: dict, tx) -> str:
+    return tx("complementary" if cell.get("suppressed_reason") == COMPLEMENTARY
+              else "suppressed")
+
+
 def _value(cell: dict, measure: str, number, tx) -> str:
     if cell["suppressed"]:
-        return tx("suppressed")
+        return _withheld(cell, tx)
     if measure == "mean":
         return (f"{number(cell['estimate'], 2)} ({number(cell['ci_low'], 2)}–"
                 f"{number(cell['ci_high'], 2)})")
@@ -202,16 +234,22 @@ def diagnosis_blocks(items: list[dict], lang: str, number, block) -> list:
         out.append(block("table", numeric=[2, 3], head=[
             tx("question"), tx("answer"), tx("estimate"), tx("n")], rows=[
             [k["text"], answer(k), _value(k, k["measure"], number, tx),
-             tx("suppressed") if k["suppressed"] else number(k["n"], 0)]
+             _withheld(k, tx) if k["suppressed"] else number(k["n"], 0)]
             for k in s["key_results"]]))
         columns = s["by_gmina"]["columns"]
         if columns:
+            gminas = s["by_gmina"]["rows"]
+            # two gminas of one name (the town and the rural gmina) told apart by kind
+            names = gmina_labels((r["teryt"], r["name"]) for r in gminas)
             out.append(block("p", tx("by_gmina") + ": " + "; ".join(
                 f"({i}) {c['text']} – {answer(c)}" for i, c in enumerate(columns, 1))))
             out.append(block("table", numeric=list(range(1, len(columns) + 1)),
                              head=[tx("gmina")] + [f"({i})" for i in range(1, len(columns) + 1)],
-                             rows=[[f"{r['name']} ({r['teryt']})"]
+                             rows=[[f"{in_language(names[r['teryt']], lang)} ({r['teryt']})"]
                                    + [_value(cell, c["measure"], number, tx)
                                       for cell, c in zip(r["cells"], columns, strict=True)]
-                                   for r in s["by_gmina"]["rows"]]))
+                                   for r in gminas]))
+            if any(c.get("suppressed_reason") == COMPLEMENTARY
+                   for r in gminas for c in r["cells"]):
+                out.append(block("p", tx("complementary_note")))
     return out

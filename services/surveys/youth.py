@@ -5,7 +5,8 @@ parameter (``question``, ``leave``); without it a catalogue of words proposes bo
 answer says what was detected so that the user can correct it. Net migration per 1,000
 residents is the indicator derived from the mirror's gmina-to-gmina flows
 (``partnerstwa indicators derive net-migration flows/migration_gmina_2023.csv --year 2023``),
-the latest year held. Gminas whose share is suppressed (fewer than 10 answers) stay in the
+the latest year held. Gminas whose share is suppressed (fewer than 10 answers, or withheld so
+that a small gmina cannot be recovered by subtraction: ``suppressed_reason``) stay in the
 table as suppressed and out of the scatter and the correlation.
 """
 
@@ -22,7 +23,7 @@ from services.db import database_errors
 from services.surveys.detect import fold
 from services.surveys.estimates import check_survey, compute_results
 from services.surveys.store import load_responses
-from spatial.disclosure import protected_domains
+from spatial.disclosure import TOO_FEW, suppression_reasons
 from spatial.survey_estimates import (
     MIN_RESPONDENTS,
     SUPPRESSED,
@@ -130,9 +131,9 @@ def youth_migration(engine: sa.Engine, pid: str, survey_id: int, *,
     masks = {d["key"]: responses["gmina"].isin(d["gminas"]) for d in shown}
     # The same complementary suppression as the results: no gmina isolated by subtraction.
     answered = y.notna()
-    withheld = protected_domains({k: int((m & answered).sum()) for k, m in masks.items()},
-                                 {d["key"]: frozenset(d["gminas"]) for d in shown},
-                                 MIN_RESPONDENTS)
+    withheld = suppression_reasons({k: int((m & answered).sum()) for k, m in masks.items()},
+                                   {d["key"]: frozenset(d["gminas"]) for d in shown},
+                                   MIN_RESPONDENTS)
     rows, pairs = [], []
     for d in shown:
         est = SUPPRESSED if d["key"] in withheld else weighted_estimate(
@@ -140,7 +141,9 @@ def youth_migration(engine: sa.Engine, pid: str, survey_id: int, *,
         net = migration.get(d.get("teryt")) if d["kind"] == "gmina" else None
         net = None if net is None or pd.isna(net) else float(net)
         rows.append({"domain": d["key"], "kind": d["kind"], "teryt": d.get("teryt"),
-                     "name": d["label"], **est.as_dict(), "net_migration_per_1000": net})
+                     "name": d["label"], **est.as_dict(),
+                     "suppressed_reason": withheld.get(d["key"], TOO_FEW)
+                     if est.suppressed else None, "net_migration_per_1000": net})
         if d["kind"] == "gmina" and not est.suppressed and net is not None:
             pairs.append((net, est.estimate))
     return {"survey": results["survey"], "weighting": results["weighting"],

@@ -1,6 +1,10 @@
 """Seeded generators of survey exports in each tool's own layout, and what an import of
 them must read back. No real microdata exists: everything here is made up in the tests and
-never shipped to the demo."""
+never shipped to the demo.
+
+Also the fixtures of the import tests (services and web), which take them by assignment
+(``members = gen.members``): an imported fixture would be an unused import to the linter.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,11 @@ import io
 import random
 import unicodedata
 import uuid
+
+import pytest
+import sqlalchemy as sa
+
+P = "P01"  # the partnership the made-up surveys are of
 
 STAY = ["Krócej niż 5 lat", "5–20 lat", "Dłużej niż 20 lat"]
 STAY_CODES = ["A1", "A2", "A3"]
@@ -180,3 +189,32 @@ def kobo_xlsx(persons: list[dict], path, names: dict | None = None) -> None:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, as Kobo writes it, not a formula
     book.save(path)
+
+
+# --- the database side of the import tests (services and web alike) ---------------------
+
+@pytest.fixture(autouse=True, scope="module")
+def leave_no_surveys(reference_engine, partnerships_loaded):
+    """The reference database is shared by the session: the made-up surveys of a module are
+    removed afterwards (diagnoses and results of other tests never see them)."""
+    with reference_engine.connect() as conn:
+        last = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM survey")).scalar_one()
+    yield
+    with reference_engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM survey WHERE id > :last"), {"last": last})
+
+
+@pytest.fixture(scope="module")
+def members(reference_engine, partnerships_loaded):
+    """P's gminas as the import reads them (the respondents' gminas)."""
+    from services.surveys.gminas import partnership_gminas
+
+    with reference_engine.connect() as conn:
+        return partnership_gminas(conn, P)
+
+
+def survey_counts(engine, tables=("survey", "survey_question", "survey_response")) -> tuple:
+    """How many rows the survey tables hold (what a refused import must leave as it was)."""
+    with engine.connect() as conn:
+        return tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                     for t in tables)

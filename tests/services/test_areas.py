@@ -1,6 +1,8 @@
 """Functional areas: from gminas and drawn, their statistics, history and concurrency."""
 
+import gettext
 import threading
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -13,6 +15,14 @@ from services.config import Settings
 from services.planning.area_stats import area_stats, raster_stats
 from services.planning.areas import area_history, create_area, restore_area, update_area
 from tests.conftest import object_counts
+
+_CATALOGUE = gettext.translation(
+    "messages", str(Path(__file__).parents[2] / "web" / "translations"), languages=["pl"])
+
+
+def _polish(template: str) -> str:
+    return _CATALOGUE.gettext(template)
+
 
 THREE = ["2013011", "2013023", "2013033"]  # Wysokie Mazowieckie, Ciechanowiec, Czyżew
 
@@ -85,8 +95,14 @@ def test_raster_summary_over_a_drawn_area(reference_engine, partnerships_loaded,
     assert elevation["min"] < elevation["mean"] < elevation["max"]
     cover = raster_stats(reference_engine, settings, area["id"], "suwalki_landcover")
     assert sum(cover["classes"].values()) == pytest.approx(1.0)
-    with pytest.raises(InvalidInput, match="does not overlap the raster dem_wielkopolska"):
+    with pytest.raises(InvalidInput) as refused:
         raster_stats(reference_engine, settings, area["id"], "dem_wielkopolska")
+    # Named by its title in the reader's language, never by its key.
+    assert str(refused.value) == ("the area does not overlap the raster"
+                                  " Elevation, Wielkopolska (500 m)")
+    polish = refused.value.render(_polish)
+    assert polish == "obszar nie pokrywa się z rastrem „Wysokość terenu, Wielkopolska (500 m)”"
+    assert "dem_wielkopolska" not in polish
 
 
 @pytest.mark.parametrize(("geometry", "message"), [

@@ -100,6 +100,9 @@ def test_podlaskie_profile_is_recomputed_from_the_database(reference_engine, pod
                              "voivodeship": in_voivodeship, "country": everyone}[unit["kind"]]
                 value = official if official is not None else \
                     expected_value(conn, code, year, gminas_of)
+                if code in AREA_WEIGHTED_INDICATORS:  # the row's population over its area
+                    row = next(u for u in podlaskie["units"] if u["code"] == unit["code"])
+                    value = row["population"] / row["area_km2"]
                 assert unit["value"] == pytest.approx(value, rel=1e-9), (code, unit["code"])
                 z = (value - mean) / sd
                 assert unit["z"] == pytest.approx(z, rel=1e-9, abs=1e-12), (code, unit["code"])
@@ -159,3 +162,39 @@ def test_files_cannot_carry_formulas(podlaskie):
     assert rows[1][2] == "'=HYPERLINK(\"http://evil\")" and rows[1][-1] == "'@SUM(A1)"
     sheet = load_workbook(io.BytesIO(comparison_file(hostile, "xlsx")[0]))["Porównanie"]
     assert sheet["C2"].value == "'=HYPERLINK(\"http://evil\")" and sheet["C2"].data_type == "s"
+
+
+def test_every_row_s_density_is_its_population_over_its_area(reference_engine, podlaskie):
+    """Poland's density is not GUS's published 119.4 beside a population and an area that
+    give 120.0: each row's density is computed from the row's own sums, the partnerships'
+    and Poland's alike (recomputed here with SQL of the test's own)."""
+    with reference_engine.connect() as conn:
+        people, area = conn.execute(sa.text(
+            PEOPLE + "SELECT (SELECT sum(n) FROM people),"
+            " (SELECT sum(ST_Area(geom)) / 1e6 FROM gmina)")).one()
+        published = conn.execute(sa.text(
+            "SELECT value FROM indicator_value WHERE level = 'country' AND"
+            " indicator_code = 'density' ORDER BY year DESC LIMIT 1")).scalar()
+    poland = podlaskie["units"][-1]
+    assert poland["code"] == "PL"
+    assert poland["population"] == pytest.approx(people) and poland["area_km2"] == \
+        pytest.approx(area)
+    assert poland["indicators"]["density"]["value"] == pytest.approx(people / area, rel=1e-9)
+    assert published is None or round(published, 1) != round(people / area, 1)
+    for unit in podlaskie["units"]:
+        item = unit["indicators"]["density"]
+        assert item["value"] == pytest.approx(unit["population"] / unit["area_km2"], rel=1e-9)
+        assert item["year"] == podlaskie["population_year"]
+
+
+def test_the_high_high_share_says_it_counts_gminas_of_lisa_clusters(podlaskie):
+    """The comparison's share counts gminas (the diagnosis gives residents): the header says
+    which, names LISA and never the Gi* "hot spot"."""
+    header = list(csv.reader(io.StringIO(comparison_csv(podlaskie)[1:]), delimiter=";"))[0]
+    share = [h for h in header if "wysokie" in h]
+    assert share == ["Udział gmin w skupieniach wysokie–wysokie (LISA) wskaźnika zagrożenia"
+                     " marginalizacją [%]"]
+    english = list(csv.reader(io.StringIO(comparison_csv(podlaskie, "en")[1:]),
+                              delimiter=";"))[0]
+    assert any(h.startswith("Share of gminas in high-high clusters (LISA)") for h in english)
+    assert not any("gorący" in h or "hot spot" in h for h in header + english)

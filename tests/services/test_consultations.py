@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -16,13 +17,14 @@ import sqlalchemy as sa
 
 from core.errors import BadRequest, Conflict, InvalidInput, NotFound
 from services.access.rules import Forbidden, Principal
-from services.consultations import manage, results, submit
+from services.consultations import manage, results, submit, times
 from services.consultations.kinds import CATEGORIES, HONEYPOT, LIMITS
 
 EXPERT = Principal(1, "expert-consult@test.pl", "expert", partnerships=frozenset({"P01"}))
 OTHER = Principal(2, "expert-other@test.pl", "expert", partnerships=frozenset({"P04"}))
 SEA = (18.6, 55.2)  # the Baltic north of Gdańsk
 KRAKOW = (19.94, 50.06)  # inside Poland, far from podlaskie
+SECRET = "test-secret-key-of-the-app"  # as PARTNERSTWA_SECRET_KEY
 
 
 def counts(engine) -> tuple:
@@ -53,6 +55,11 @@ def new_consultation(engine, **extra) -> dict:
                            "options": ["tak", "nie", "nie wiem"]},
                           {"text": "Co poprawić?", "kind": "text"}], **extra}
     return manage.open_consultation(engine, "P01", data, actor=EXPERT)
+
+
+def send(engine, slug, body, address) -> dict:
+    """A submission as the app makes it: client hashes keyed by the app's secret."""
+    return submit.submit(engine, slug, body, address, secret=SECRET)
 
 
 def point(lon_lat, category="problem", comment="dziura w drodze") -> dict:
@@ -120,7 +127,7 @@ def test_a_submission_is_stored_without_the_address(reference_engine, inside):
     area = {"category": "valued_place", "comment": "",
             "geometry": {"type": "Polygon", "coordinates": [[
                 [lon, lat], [lon + 0.005, lat], [lon + 0.005, lat + 0.004], [lon, lat]]]}}
-    answer = submit.submit(reference_engine, c["slug"], {
+    answer = send(reference_engine, c["slug"], {
         "places": [point(inside[0]), line, area],
         "answers": {"q1": "tak", "q2": "więcej autobusów"}}, "203.0.113.7")
     assert answer["places"] == 3
@@ -142,7 +149,7 @@ def test_a_submission_is_stored_without_the_address(reference_engine, inside):
 def refused(engine, slug, body, address="198.51.100.1", error=InvalidInput) -> Exception:
     before = counts(engine)
     with pytest.raises(error) as caught:
-        submit.submit(engine, slug, body, address)
+        send(engine, slug, body, address)
     assert counts(engine) == before, "nothing is written when a submission is refused"
     return caught.value
 
@@ -164,7 +171,7 @@ def test_a_point_in_the_sea_or_outside_the_partnership_is_refused(reference_engi
      "category must be one of", "places.0.category"),
     ({"places": [{"category": "idea", "comment": "x" * (LIMITS.comment + 1),
                   "geometry": {"type": "Point", "coordinates": [22, 52]}}]},
-     f"longer than {LIMITS.comment}", "places.0.comment"),
+     f"place 1: the comment is longer than {LIMITS.comment:,}", "places.0.comment"),
     ({"places": [{"category": "idea", "geometry": {"type": "Point",
                                                    "coordinates": [1e308, 52]}}]},
      "degrees", "places.0.geometry"),
@@ -172,11 +179,14 @@ def test_a_point_in_the_sea_or_outside_the_partnership_is_refused(reference_engi
                                                    "coordinates": [[22, 52], [22.1, 52]]}}]},
      "must be a GeoJSON Point", "places.0.geometry"),
     ({"places": [{"category": "idea", "geometry": {"type": "Point", "coordinates": [22, 52]}}],
-      "answers": {"q1": "może"}}, "answer to q1", "answers.q1"),
+      "answers": {"q1": "może"}}, "question 1 (“Czy zostaniesz w gminie?”): choose one",
+     "answers.q1"),
     ({"places": [{"category": "idea", "geometry": {"type": "Point", "coordinates": [22, 52]}}],
       "answers": {"q9": "x"}}, "no question", "answers.q9"),
     ({"places": [{"category": "idea", "geometry": {"type": "Point", "coordinates": [22, 52]}}],
-      "answers": {"q2": "x" * (LIMITS.answer + 1)}}, "at most", "answers.q2"),
+      "answers": {"q2": "x" * (LIMITS.answer + 1)}},
+     f"question 2 (“Co poprawić?”): the answer is longer than {LIMITS.answer:,}",
+     "answers.q2"),
 ])
 def test_bad_places_and_answers_are_refused(reference_engine, partnerships_loaded, body, words,
                                             field):
@@ -217,29 +227,29 @@ def test_closed_and_not_yet_open_consultations_refuse(reference_engine, inside):
 def test_a_flood_from_one_client_gets_429_and_others_still_answer(reference_engine, inside):
     c = new_consultation(reference_engine)
     for _ in range(LIMITS.per_client):
-        submit.submit(reference_engine, c["slug"], {"places": [point(inside[2])]}, "192.0.2.9")
+        send(reference_engine, c["slug"], {"places": [point(inside[2])]}, "192.0.2.9")
     error = refused(reference_engine, c["slug"], {"places": [point(inside[2])]}, "192.0.2.9",
                     error=submit.TooManySubmissions)
     assert error.status == 429 and "try again later" in error.message
     assert error.code == "too_many_requests"  # a stable code with a translated title
-    assert submit.submit(reference_engine, c["slug"], {"places": [point(inside[2])]},
-                         "192.0.2.10")["places"] == 1
+    assert send(reference_engine, c["slug"], {"places": [point(inside[2])]},
+                "192.0.2.10")["places"] == 1
 
 
 def test_markup_is_stored_as_text(reference_engine, inside):
     c = new_consultation(reference_engine)
     markup = "<script>alert(1)</script><img src=x onerror=alert(2)> & 'x'"
-    submit.submit(reference_engine, c["slug"], {"places": [point(inside[0], comment=markup)]},
-                  "192.0.2.30")
+    send(reference_engine, c["slug"], {"places": [point(inside[0], comment=markup)]},
+         "192.0.2.30")
     listed = results.places(reference_engine, c["id"], actor=EXPERT)
     assert listed["features"][0]["properties"]["comment"] == markup
 
 
 def test_moderation_hides_with_a_reason_and_nothing_is_deleted(reference_engine, inside):
     c = new_consultation(reference_engine)
-    submit.submit(reference_engine, c["slug"], {"places": [point(inside[0]),
-                                                           point(inside[1], "idea")]},
-                  "192.0.2.40")
+    send(reference_engine, c["slug"], {"places": [point(inside[0]),
+                                                  point(inside[1], "idea")]},
+         "192.0.2.40")
     place_id = results.places(reference_engine, c["id"], actor=EXPERT)["features"][0]["id"]
     before = counts(reference_engine)
     with pytest.raises(InvalidInput):
@@ -265,17 +275,17 @@ def test_exports_read_back(reference_engine, inside, tmp_path):
 
     c = new_consultation(reference_engine)
     markup = "=HYPERLINK(\"http://x\")"
-    submit.submit(reference_engine, c["slug"], {"places": [point(inside[0], comment=markup),
-                                                           point(inside[3], "idea", "ławki")]},
-                  "192.0.2.50")
+    send(reference_engine, c["slug"], {"places": [point(inside[0], comment=markup),
+                                                  point(inside[3], "idea", "ławki")]},
+         "192.0.2.50")
     gpkg = results.export(reference_engine, c["id"], "gpkg", tmp_path / "k.gpkg", actor=EXPERT)
     frame = gpd.read_file(tmp_path / "k.gpkg", layer=gpkg["layers"][0])
     assert len(frame) == 2 and frame.crs.to_epsg() == 2180
     assert sorted(frame["category"]) == ["idea", "problem"]
     data, name = results.export_bytes(reference_engine, c["id"], "csv", actor=EXPERT)
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    assert name.endswith(".csv") and [r["comment"] for r in rows] == ["'" + markup, "ławki"]
-    assert rows[0]["WKT"].startswith("POINT")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert name.endswith(".csv") and [r["Komentarz"] for r in rows] == ["'" + markup, "ławki"]
+    assert [r["Kategoria"] for r in rows] == ["problem", "pomysł"]
     data, _ = results.export_bytes(reference_engine, c["id"], "shp", actor=EXPERT)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
@@ -301,25 +311,33 @@ def test_the_diagnosis_gets_a_section_only_with_answers(reference_engine, partne
     assert "consultations" not in before
     c = manage.open_consultation(reference_engine, "P02", {
         "title": "Diagnoza P02", "controller": "Lider", "purpose": "diagnoza",
-        "slug": f"diag-{uuid.uuid4().hex[:8]}"}, actor=expert)
+        "slug": f"diag-{uuid.uuid4().hex[:8]}", "opens_at": "2020-06-01",
+        "closes_at": "2099-12-31"}, actor=expert)
     assert diagnose(reference_engine, "P02")["numbers_hash"] == before["numbers_hash"]
-    submit.submit(reference_engine, c["slug"], {"places": [
+    send(reference_engine, c["slug"], {"places": [
         point((lon, lat), "idea"), point((lon, lat), "problem"),
         point((lon, lat), "problem")]}, "192.0.2.77")
     after = diagnose(reference_engine, "P02")
     section = after["consultations"][0]
     assert section["submissions"] == 1 and section["hidden"] == 0
+    # Polish days, not the UTC dates of the moments (2020-05-31 22:00 and 2099-12-31 23:00).
+    assert (section["opens"], section["closes"]) == ("2020-06-01", "2099-12-31")
     assert section["per_category"] == {"problem": 2, "idea": 1, "valued_place": 0}
     headings = [b.text for b in blocks(after, "pl", {}) if b.kind in ("h2", "h3")]
-    assert "Konsultacje mapowe (geoankiety)" in headings
+    # Sections are numbered in the order they appear (services/diagnosis/view.py).
+    assert any(re.fullmatch(r"(\d+\. )?Konsultacje mapowe \(geoankiety\)", h)
+               for h in headings), headings
     assert "Konsultacja: Diagnoza P02" in headings
 
 
 def test_the_command_line_opens_once_and_prints_the_address(reference_db_url, monkeypatch,
                                                             capsys, partnerships_loaded):
+    from scripts import language
     from scripts.cli import build_parser
 
     monkeypatch.setenv("DATABASE_URL", reference_db_url)
+    monkeypatch.setattr(language, "_current", language.current())
+    language.use("en")  # the CLI speaks Polish by default; these words are its English
     slug = f"cli-{uuid.uuid4().hex[:8]}"
     line = ["consultations", "open", "--partnership", "P01", "--slug", slug, "--title",
             "Konsultacja demonstracyjna", "--controller", "Demonstracja", "--purpose",
@@ -364,7 +382,7 @@ def test_comments_and_answers_are_masked_for_readers_who_are_not_its_experts(
     answers are hidden), while the partnership's experts moderate what was written."""
     ministry = Principal(3, "ministry-consult@test.pl", "ministry")
     c = new_consultation(reference_engine)
-    submit.submit(reference_engine, c["slug"], {
+    send(reference_engine, c["slug"], {
         "places": [point(inside[0], comment="pisz: jan@example.pl, tel. 600 100 200")],
         "answers": {"q2": "PESEL 85010112345"}}, "192.0.2.77")
     seen = results.places(reference_engine, c["id"], actor=ministry)["features"][0]
@@ -387,9 +405,198 @@ def test_one_ipv6_network_is_one_client(reference_engine, inside):
     assert submit.client_key("::ffff:192.0.2.1") == "192.0.2.1"
     c = new_consultation(reference_engine)
     for n in range(LIMITS.per_client):
-        submit.submit(reference_engine, c["slug"], {"places": [point(inside[1])]},
-                      f"2001:db8:7:7::{n + 1:x}")
+        send(reference_engine, c["slug"], {"places": [point(inside[1])]},
+             f"2001:db8:7:7::{n + 1:x}")
     refused(reference_engine, c["slug"], {"places": [point(inside[1])]}, "2001:db8:7:7:1::1",
             error=submit.TooManySubmissions)
-    assert submit.submit(reference_engine, c["slug"], {"places": [point(inside[1])]},
-                         "2001:db8:7:8::1")["places"] == 1
+    assert send(reference_engine, c["slug"], {"places": [point(inside[1])]},
+                "2001:db8:7:8::1")["places"] == 1
+
+
+def test_the_summary_is_computed_once_per_version_of_the_answers(reference_engine, inside,
+                                                                  monkeypatch):
+    """Gi* takes a second for a few hundred places: a reloaded page is answered from memory
+    until an answer arrives or a moderation changes the set of visible places."""
+    computed = []
+    real = results._summary
+
+    def counting(*args, **kwargs):
+        computed.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(results, "_summary", counting)
+    c = new_consultation(reference_engine)
+    send(reference_engine, c["slug"], {"places": [point(inside[0]), point(inside[0], "idea")]},
+         "192.0.2.90")
+
+    def summary(permutations=99):
+        return results.summary(reference_engine, c["id"], actor=EXPERT,
+                               permutations=permutations)
+
+    first = summary()
+    assert first["places"] == 2 and len(computed) == 1
+    first["per_category"]["idea"] = 99  # a caller's change stays its own
+    again = summary()
+    assert len(computed) == 1 and again["per_category"]["idea"] == 1
+    assert {k: v for k, v in again.items() if k != "per_category"} == \
+        {k: v for k, v in first.items() if k != "per_category"}
+    with pytest.raises(NotFound):  # the reader is checked on every call, cached or not
+        results.summary(reference_engine, c["id"], actor=OTHER, permutations=99)
+    summary(permutations=199)
+    assert len(computed) == 2  # other parameters, another answer
+
+    send(reference_engine, c["slug"], {"places": [point(inside[1], "valued_place")]},
+         "192.0.2.91")
+    more = summary()
+    assert len(computed) == 3 and more["submissions"] == 2 and more["places"] == 3
+    assert more["per_category"] == {"problem": 1, "idea": 1, "valued_place": 1}
+
+    place_id = results.places(reference_engine, c["id"], actor=EXPERT)["features"][0]["id"]
+    results.moderate(reference_engine, place_id, hide=True, reason="spam", actor=EXPERT)
+    hidden = summary()
+    assert len(computed) == 4 and hidden["hidden"] == 1 and hidden["places"] == 2
+    assert summary() == hidden and len(computed) == 4
+    # Shown again: the same places as before the moderation, so the answer kept for them.
+    results.moderate(reference_engine, place_id, hide=False, actor=EXPERT)
+    assert summary() == more and len(computed) == 4
+
+
+def test_client_hashes_are_keyed_by_the_apps_secret_not_by_the_database(reference_engine,
+                                                                         inside):
+    """A dump of the database alone no longer lets anyone try every address: the key of
+    client_hash is derived from the app's secret, which the database does not hold."""
+    import hashlib
+    import hmac
+
+    c = new_consultation(reference_engine)
+    sent = send(reference_engine, c["slug"], {"places": [point(inside[0])]}, "203.0.113.9")
+    key = hmac.new(SECRET.encode(), b"partnerstwa consultation client_hash v1",
+                   hashlib.sha256).digest()
+    with reference_engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT client_hash FROM consultation_submission"
+                                      " WHERE id = :i"), {"i": sent["id"]}).scalar_one()
+        secret_tables = conn.execute(sa.text(
+            "SELECT array_agg(relname) FROM pg_class WHERE relname LIKE '%secret%'"
+            " OR relname LIKE '%salt%'")).scalar_one()
+        dump = conn.execute(sa.text(
+            "SELECT string_agg(t::text, '') FROM consultation_submission t"
+            " WHERE consultation_id = :c"), {"c": c["id"]}).scalar_one()
+    assert stored == hmac.new(key, b"203.0.113.9", hashlib.sha256).hexdigest()
+    assert stored != hashlib.sha256(b"203.0.113.9").hexdigest()
+    assert secret_tables is None  # consultation_secret is gone (migration 0013)
+    assert SECRET not in dump and key.hex() not in dump
+    # Another secret, another client: a changed key starts the per-client limit afresh.
+    assert submit.client_hash("another-secret", "203.0.113.9") != stored
+    assert submit.client_hash(SECRET, "2001:db8:1:2::5") == hmac.new(
+        key, b"2001:db8:1:2::/64", hashlib.sha256).hexdigest()
+    with pytest.raises(ValueError):
+        submit.client_hash("", "203.0.113.9")
+
+
+def test_the_csv_opens_in_polish_excel(reference_engine, inside):
+    """``;``, a byte-order mark, decimal commas, Polish headers and words, one column per
+    question headed by its text, the time sent in Polish time; English on request."""
+    from zoneinfo import ZoneInfo
+
+    c = new_consultation(reference_engine, questions=[
+        {"text": "Czy zostaniesz w gminie?", "kind": "single", "options": ["tak", "nie"]},
+        {"text": "Co lubisz?", "kind": "multiple", "options": ["las", "rzekę", "rynek"]},
+        {"text": "Co poprawić?", "kind": "text"}])
+    first = send(reference_engine, c["slug"], {
+        "places": [point(inside[0], "idea", "ławki"), point(inside[1], "valued_place", "")],
+        "answers": {"q1": "nie", "q2": ["las", "rynek"], "q3": "chodniki"}}, "192.0.2.60")
+    send(reference_engine, c["slug"], {"places": [point(inside[2])]}, "192.0.2.61")
+    listed = results.places(reference_engine, c["id"], actor=EXPERT)["features"]
+    results.moderate(reference_engine, listed[2]["id"], hide=True, reason="spam", actor=EXPERT)
+    data, _ = results.export_bytes(reference_engine, c["id"], "csv", actor=EXPERT)
+    assert data.startswith("\ufeff".encode())
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    header, *rows = list(reader)
+    assert header == ["Nr miejsca", "Nr odpowiedzi", "Kategoria", "Kształt", "Komentarz",
+                      "Wysłano (czas polski)", "Ukryte", "Powód ukrycia",
+                      "Długość geograficzna", "Szerokość geograficzna",
+                      "Pytanie 1: Czy zostaniesz w gminie?", "Pytanie 2: Co lubisz?",
+                      "Pytanie 3: Co poprawić?"]
+    table = [dict(zip(header, r, strict=True)) for r in rows]
+    assert [r["Kategoria"] for r in table] == ["pomysł", "cenne miejsce", "problem"]
+    assert [r["Kształt"] for r in table] == ["punkt"] * 3
+    numbers = [r["Nr odpowiedzi"] for r in table]
+    assert numbers[:2] == [str(first["id"])] * 2 and numbers[2] != numbers[0]
+    assert [r["Pytanie 1: Czy zostaniesz w gminie?"] for r in table] == ["nie", "nie", ""]
+    assert table[0]["Pytanie 2: Co lubisz?"] == "las; rynek"
+    assert table[1]["Pytanie 3: Co poprawić?"] == "chodniki"
+    assert [r["Ukryte"] for r in table] == ["nie", "nie", "tak"]
+    assert table[2]["Powód ukrycia"] == "spam"
+    lon, lat = inside[0]
+    assert table[0]["Długość geograficzna"] == f"{round(lon, 6):.6f}".rstrip("0").replace(
+        ".", ",")
+    assert abs(float(table[0]["Szerokość geograficzna"].replace(",", ".")) - lat) < 1e-6
+    sent = datetime.fromisoformat(listed[0]["properties"]["created_at"])
+    assert table[0]["Wysłano (czas polski)"] == sent.astimezone(
+        ZoneInfo("Europe/Warsaw")).strftime("%Y-%m-%d %H:%M")
+    english, _ = results.export_bytes(reference_engine, c["id"], "csv", actor=EXPERT,
+                                      lang="en")
+    header, first_row = list(csv.reader(io.StringIO(english.decode("utf-8-sig")),
+                                        delimiter=";"))[:2]
+    assert header[2] == "Category" and header[10] == "Question 1: Czy zostaniesz w gminie?"
+    assert first_row[2] == "idea" and first_row[6] == "no"
+
+
+# -- dates: a date is the whole Polish day ---------------------------------------------------
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.mark.parametrize(("closes", "last_in", "first_out"), [
+    ("2026-12-31", "2026-12-31T22:30:00+00:00", "2026-12-31T23:00:01+00:00"),  # CET, UTC+1
+    ("2026-07-31", "2026-07-31T21:59:59+00:00", "2026-07-31T22:00:01+00:00"),  # CEST, UTC+2
+])
+def test_a_closing_date_takes_answers_through_the_whole_polish_day(reference_engine, inside,
+                                                                   closes, last_in, first_out):
+    c = new_consultation(reference_engine, opens_at="2026-06-01", closes_at=closes)
+    offset = 1 if closes.endswith("12-31") else 2
+    assert at(c["closes_at"]) == at(f"{closes}T00:00:00+00:00") + timedelta(hours=24 - offset)
+    assert at(c["opens_at"]) == at("2026-06-01T00:00:00+02:00")  # 00:00 in Warsaw (CEST)
+    body = {"places": [point(inside[0])]}
+    assert submit.submit(reference_engine, c["slug"], body, "192.0.2.70", secret=SECRET,
+                         now=at(last_in))["places"] == 1
+    before = counts(reference_engine)
+    with pytest.raises(Conflict) as caught:
+        submit.submit(reference_engine, c["slug"], body, "192.0.2.71", secret=SECRET,
+                      now=at(first_out))
+    assert "closed" in caught.value.message and counts(reference_engine) == before
+    shown = times.shown(c)
+    assert shown["closes"] == (closes, "24:00") and shown["last_day"] == closes
+    assert shown["opens"] == ("2026-06-01", "00:00")
+
+
+def test_an_opening_date_starts_at_midnight_polish_time(reference_engine, inside):
+    c = new_consultation(reference_engine, opens_at="2026-12-01", closes_at="2026-12-02")
+    body = {"places": [point(inside[0])]}
+    with pytest.raises(Conflict) as caught:
+        submit.submit(reference_engine, c["slug"], body, "192.0.2.72", secret=SECRET,
+                      now=at("2026-11-30T22:59:59+00:00"))
+    assert "2026-12-01 00:00 (Polish time)" in caught.value.message
+    assert submit.submit(reference_engine, c["slug"], body, "192.0.2.72", secret=SECRET,
+                         now=at("2026-11-30T23:00:00+00:00"))["places"] == 1
+
+
+def test_a_time_without_an_offset_is_polish_time_and_the_last_day_round_trips(
+        reference_engine, partnerships_loaded):
+    c = new_consultation(reference_engine, opens_at="2026-03-01T08:00",
+                         closes_at="2026-03-29T12:30")  # the day summer time starts
+    assert at(c["opens_at"]) == at("2026-03-01T07:00:00+00:00")
+    assert at(c["closes_at"]) == at("2026-03-29T10:30:00+00:00")
+    assert times.shown(c)["closes"] == ("2026-03-29", "12:30")
+    # The edit form shows the last day; sending it back closes at the end of that day.
+    changed = manage.update_consultation(reference_engine, c["id"], {
+        "closes_at": times.shown(c)["last_day"]}, actor=EXPERT)
+    assert at(changed["closes_at"]) == at("2026-03-29T22:00:00+00:00")  # 24:00 CEST
+
+
+@pytest.mark.parametrize("written", ["2026-12-31", "20261231"])
+def test_a_date_alone_in_either_iso_form_is_the_whole_polish_day(written):
+    # 24:00 on 31 December in Warsaw (UTC+1) is 23:00 UTC; the day opens at 23:00 UTC before.
+    assert times.moment_of(written, closing=True) == datetime(2026, 12, 31, 23, tzinfo=UTC)
+    assert times.moment_of(written, closing=False) == datetime(2026, 12, 30, 23, tzinfo=UTC)

@@ -113,7 +113,7 @@ def test_members_are_changed_by_admin_and_the_voivodeship_office_only(reference_
     before = object_counts(reference_engine)
     with pytest.raises(Forbidden, match="administrators and the marshal office"):
         update_partnership(reference_engine, "P01", {"members": grown}, actor=expert)
-    with pytest.raises(Forbidden, match="voivodeship 20 only, not 14010"):
+    with pytest.raises(Forbidden, match="voivodeship podlaskie only, not 14010"):
         update_partnership(reference_engine, "P01", {"members": foreign}, actor=office20)
     with pytest.raises(Forbidden):  # name and status stay with admin and the experts
         update_partnership(reference_engine, "P01", {"name": "Inna"}, actor=office20)

@@ -130,7 +130,7 @@ def test_goal_without_indicators_is_saved_and_flagged(reference_engine, project)
     results = next(c for c in strategy_model(reference_engine, PID)["completeness"]
                    if c["element"] == "results")
     assert not results["present"] and "Więzi społeczne" in results["missing"]
-    assert results["legal_basis"] == "art. 10g ust. 2 pkt 4"
+    assert results["legal_basis"] == "art. 10e ust. 3 pkt 3 u.s.g."
     assert results["fill_url"] == f"/partnerships/{PID}/strategy#goals"
 
 

@@ -70,3 +70,37 @@ def test_rural_partnerships_show_their_most_populous_gmina():
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_model_png(reference_engine, partnerships_loaded, indicator_reports, lang):
     assert model_png(reference_engine, "P05", lang, intervention_ids=[]).startswith(PNG)
+
+
+def test_a_project_in_a_town_is_drawn_over_it_and_the_legend_beside_the_map():
+    import matplotlib.pyplot as plt
+
+    from services.strategy.spatial_model import draw_model
+
+    gmina = shapely.box(0, 0, 10_000, 10_000)
+    gminas = gpd.GeoDataFrame({"teryt": ["0000011"], "name": ["Miasto"], "gmina_type": ["1"],
+                               "population": [9000.0], "x": [5000.0], "y": [5000.0]},
+                              geometry=[gmina], crs=2180)
+    areas = gpd.GeoDataFrame({"id": [1], "name": ["Obszar"], "kind": ["urban"],
+                              "intervention": [False]}, geometry=[gmina], crs=2180)
+    projects = gpd.GeoDataFrame({"id": [7], "title": ["Rynek"], "theme": ["transport"]},
+                                geometry=[shapely.Point(5000, 5000)], crs=2180)
+    fig, ax = draw_model({"gminas": gminas, "areas": areas, "projects": projects,
+                          "towns": main_towns(gminas), "population_year": 2024})
+    try:
+        fig.canvas.draw()
+        by_offset = {}
+        for collection in ax.collections:
+            for x, y in collection.get_offsets():
+                by_offset.setdefault((round(float(x)), round(float(y))), []).append(
+                    collection.get_zorder())
+        # the town's dot and the project's square share (5000, 5000): the project is on top
+        assert len(by_offset[(5000, 5000)]) == 2
+        project_z = max(c.get_zorder() for c in ax.collections
+                        if len(c.get_offsets()) and c.get_paths()
+                        and len(c.get_paths()[0].vertices) == 5)  # the square marker
+        assert project_z == max(by_offset[(5000, 5000)])
+        legend = ax.get_legend().get_window_extent()
+        assert not legend.overlaps(ax.get_window_extent())
+    finally:
+        plt.close(fig)

@@ -145,3 +145,19 @@ def test_radii_must_be_sensible(reference_engine, indicator_reports):
     with reference_engine.connect() as conn, pytest.raises(InvalidInput, match="radii"):
         population_within(conn, None, {1: shapely.to_wkb(shapely.Point(600000, 500000))},
                           radii=(0, 5))
+
+
+def test_the_population_is_named_in_words_not_by_its_code(reference_engine, located, people):
+    """Pages and documents print ``population_indicator`` ("Ludność: …, 2024"): it is the
+    catalogue's name in the answer's language; the code stays beside it for programs."""
+    year, _ = people
+    answer = project_reach(reference_engine, "P01", located[0]["id"])
+    english = project_reach(reference_engine, "P01", located[0]["id"], lang="en")
+    code = answer["population_indicator_code"]
+    assert code in ("population", "population_thousands")
+    assert answer["population_indicator"] == {"population": "Ludność",
+                                              "population_thousands": "Ludność (tys.)"}[code]
+    assert english["population_indicator"] == {
+        "population": "Population", "population_thousands": "Population (thousands)"}[code]
+    assert "_" not in answer["population_indicator"] + english["population_indicator"]
+    assert answer["population_year"] == year

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -215,6 +216,32 @@ def test_a_gmina_with_six_respondents_is_suppressed_everywhere(reference_engine,
     assert others and not any(r["suppressed"] for r in others if r["domain"] == "partnership")
 
 
+def _complementary_gmina(rows: list[dict]) -> str:
+    """The gmina hidden with SMALL: without areas, the partnership less the shown gminas is
+    the hidden ones, so the gmina with the fewest respondents after SMALL goes too."""
+    counts = pd.Series([r["gmina"] for r in rows]).value_counts()
+    others = counts.drop(SMALL)
+    assert counts[SMALL] < 10 and others.min() >= 10  # the precondition of the reasons
+    return str(others.sort_values(kind="stable").index[0])
+
+
+def test_each_suppressed_gmina_says_why(reference_engine, residents):
+    survey_id, rows = residents
+    result = survey_results(reference_engine, PID, survey_id)
+    partner = _complementary_gmina(rows)
+    withheld = {d["key"]: d["suppressed_reason"] for d in result["domains"] if d["suppressed"]}
+    assert withheld == {f"gmina:{SMALL}": "too_few", f"gmina:{partner}": "complementary"}
+    counts = pd.Series([r["gmina"] for r in rows]).value_counts()
+    plans = next(q for q in result["questions"] if q["code"] == "plans")  # answered by all
+    for r in plans["results"]:
+        if r["domain"] == f"gmina:{SMALL}":
+            assert r["suppressed_reason"] == "too_few" and counts[SMALL] < 10
+        elif r["domain"] == f"gmina:{partner}":
+            assert r["suppressed_reason"] == "complementary" and counts[partner] >= 10
+        else:
+            assert not r["suppressed"] and r["suppressed_reason"] is None
+
+
 def test_functional_areas_are_domains(reference_engine, residents, p03_gminas):
     from services.planning.areas import create_area
 
@@ -330,11 +357,98 @@ def test_diagnosis_documents_hold_the_survey_section(reference_engine, residents
     assert expected in html and deff in html
     document = Document(io.BytesIO(generate(reference_engine, PID, "docx").content))
     texts = [p.text for p in document.paragraphs]
-    assert "Wyniki ankiet" in texts
-    cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    # the section is numbered where it falls (7. or 8., after the consultations' section)
+    assert any(re.fullmatch(r"(\d+\. )?Wyniki ankiet", t) for t in texts)
+    # the survey's tables: those saying "too few answers" (other sections list gminas too,
+    # e.g. the LISA table's "nieistotne")
+    survey_tables = [t for t in document.tables
+                     if any("za mało odpowiedzi" in c.text for row in t.rows for c in row.cells)]
+    cells = [[c.text for c in row.cells] for t in survey_tables for row in t.rows]
     small = [row for row in cells if row and row[0].endswith(f"({SMALL})")
              and len(row) > 1 and "za mało odpowiedzi (<10)" in row[1:]]
     assert small and all(c == "za mało odpowiedzi (<10)" for c in small[0][1:])
-    assert any(expected in row for row in cells)
+    # the gmina hidden only to protect SMALL is not said to have too few answers
+    partner = [row for row in cells if row and row[0].endswith(f"({_complementary_gmina(rows)})")
+               and len(row) > 1]
+    assert partner and partner[0][1] == "ukryte, by nie ujawnić małej gminy"
+    assert "za mało odpowiedzi (<10)" not in partner[0][1:]
+    assert any("dałoby się wyliczyć wynik gminy" in t for t in texts)
+    assert any(expected in [c.text for c in row.cells]
+               for t in document.tables for row in t.rows)
     english = generate(reference_engine, PID, "html", lang="en").content.decode("utf-8")
     assert "Survey results" in english and "too few answers (&lt;10)" in english
+
+
+# -- overlapping functional areas (report_probe.md, section 1) ---------------------------------
+
+TOWN, RURAL, CZYZEW = "2013011", "2013102", "2013033"  # Wysokie Mazowieckie (m., gm. w.), Czyżew
+
+
+def _solvable(domains: list[dict], unit: str) -> float | None:
+    """What a reader solves for ``unit``'s respondents from the published counts (least
+    squares over the hidden gminas of each shown aggregate's count less its shown gminas'),
+    or None when its unit vector is not a combination of the shown aggregates."""
+    shown_n = {d["teryt"]: d["respondents"] for d in domains
+               if d["kind"] == "gmina" and not d["suppressed"]}
+    hidden = sorted(d["teryt"] for d in domains if d["kind"] == "gmina" and d["suppressed"])
+    aggregates = [d for d in domains if d["kind"] != "gmina" and not d["suppressed"]]
+    a = np.array([[float(g in d["gminas"]) for g in hidden] for d in aggregates])
+    b = np.array([d["respondents"] - sum(shown_n.get(g, 0) for g in d["gminas"])
+                  for d in aggregates], dtype=float)
+    e = np.array([float(g == unit) for g in hidden])
+    coef, *_ = np.linalg.lstsq(a.T, e, rcond=None)
+    if np.linalg.norm(a.T @ coef - e) > 1e-9:
+        return None
+    return float(coef @ b)
+
+
+def test_three_overlapping_areas_are_withheld_not_the_small_gmina_given_away(
+        reference_engine, indicator_reports, partnerships_loaded, data_dir):
+    from services.planning.areas import create_area
+    from services.surveys.results_files import SUPPRESSED_WORDS, table
+
+    with reference_engine.connect() as conn:
+        p01 = list(conn.execute(sa.text(
+            "SELECT gmina_teryt FROM partnership_gmina WHERE partnership_id = 'P01'"
+            " ORDER BY 1")).scalars())
+    assert {TOWN, RURAL, CZYZEW} <= set(p01)
+    sizes = {g: 20 for g in p01} | {TOWN: 5, RURAL: 30, CZYZEW: 40}
+    chosen = [g for g in p01 for _ in range(sizes[g])]
+    rows = generate_responses(mirror_population(data_dir, p01), len(chosen), seed=31,
+                              small=None, small_n=0)
+    for row, gmina in zip(rows, chosen, strict=True):
+        row["gmina"] = gmina
+    areas = [create_area(reference_engine, "P01", {"name": f"Obszar nakładający się {i}",
+                                                   "kind": "other", "gminas": list(pair)})
+             for i, pair in enumerate([(TOWN, RURAL), (RURAL, CZYZEW), (TOWN, CZYZEW)], 1)]
+    ours = {f"area:{a['id']}" for a in areas}
+    survey_id = insert_survey(reference_engine, "P01", "residents", rows)
+    try:
+        result = survey_results(reference_engine, "P01", survey_id)
+        domains = {d["key"]: d for d in result["domains"]}
+        assert domains[f"gmina:{TOWN}"]["suppressed_reason"] == "too_few"
+        assert domains[f"gmina:{RURAL}"]["suppressed"] and domains[f"gmina:{CZYZEW}"]["suppressed"]
+        # the probe read n = 5 as (A1 + A6 - A5) / 2: now not a combination of what is shown
+        assert _solvable(result["domains"], TOWN) is None
+        withheld = {k for k in ours if domains[k]["suppressed"]}
+        assert withheld and all(domains[k]["suppressed_reason"] == "complementary"
+                                and domains[k]["respondents"] is None for k in withheld)
+        # a withheld area is withheld in every estimate, and said so in the files
+        for q in result["questions"]:
+            for r in q["results"]:
+                if r["domain"] in withheld:
+                    assert r["suppressed"] and r["estimate"] is None and r["n"] is None
+                    assert r["suppressed_reason"] == "complementary"
+        plans = next(q for q in result["questions"] if q["code"] == "plans")
+        for r in plans["results"]:  # answered by all: the same counts, the same domains
+            assert r["suppressed"] == domains[r["domain"]]["suppressed"]
+        names = {domains[k]["label"] for k in withheld}
+        _, cells = table(result)
+        area_rows = [row for row in cells if row[5] in names]
+        assert area_rows and all(row[7] == SUPPRESSED_WORDS["complementary"][0]
+                                 for row in area_rows)
+    finally:
+        remove_survey(reference_engine, survey_id)
+        with reference_engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM functional_area WHERE id = ANY(:ids)"),
+                         {"ids": [a["id"] for a in areas]})

@@ -19,26 +19,8 @@ from services.surveys.privacy import mask_personal_data
 from services.surveys.store import delete_survey, get_survey, list_surveys, load_responses
 from tests.services import survey_exports as gen
 
-P = "P01"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def leave_no_surveys(reference_engine, partnerships_loaded):
-    """The reference database is shared by the session: the made-up surveys of this module
-    are removed afterwards (diagnoses and results of other tests never see them)."""
-    with reference_engine.connect() as conn:
-        last = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM survey")).scalar_one()
-    yield
-    with reference_engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM survey WHERE id > :last"), {"last": last})
-
-
-@pytest.fixture(scope="module")
-def members(reference_engine, partnerships_loaded):
-    from services.surveys.gminas import partnership_gminas
-
-    with reference_engine.connect() as conn:
-        return partnership_gminas(conn, P)
+P = gen.P
+leave_no_surveys, members = gen.leave_no_surveys, gen.members  # fixtures, once a module
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +38,6 @@ def names(members):
         else:
             out[g["teryt"]] = g["name"]
     return out
-
-
-def survey_counts(engine) -> tuple:
-    with engine.connect() as conn:
-        return tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-                     for t in ("survey", "survey_question", "survey_response"))
 
 
 def write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
@@ -106,10 +82,10 @@ def test_limesurvey_round_trip(reference_engine, members, tmp_path):
     assert [o["code"] for o in multiple["options"]] == [f"SQ00{k}" for k in range(1, 6)]
     assert [o["count"] for o in multiple["options"]] == [
         sum(k in p["improve"] for p in persons) for k in range(5)]
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     done = import_survey(reference_engine, path, P, kind="residents", title="Ankieta 2024")
     assert done["responses"] == 300
-    after = survey_counts(reference_engine)
+    after = gen.survey_counts(reference_engine)
     assert after[2] - before[2] == 300 and after[1] - before[1] == 5
     check_round_trip(reference_engine, done["id"], persons, "limesurvey")
     survey = get_survey(reference_engine, done["id"])
@@ -177,10 +153,10 @@ def test_ambiguous_names_are_listed_then_decided(reference_engine, members, tmp_
     assert not shown["importable"]
     assert "ambiguous" in shown["problems"][0] and "column 'W jakiej gminie" in \
         shown["problems"][0]
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     with pytest.raises(InvalidInput, match=r"line \d+, column 'W jakiej gminie mieszkasz\?'"):
         import_survey(reference_engine, path, P, kind="residents", title="x")
-    assert survey_counts(reference_engine) == before
+    assert gen.survey_counts(reference_engine) == before
     mapping = {"gminas": {"Wysokie Mazowieckie": "2013102"}}
     done = import_survey(reference_engine, path, P, kind="residents", title="x",
                          mapping=mapping)
@@ -220,7 +196,7 @@ def test_answers_outside_the_options(reference_engine, members, tmp_path):
     cells[10] = "X"  # Q2[SQ002] of the 5th response: neither Y nor empty
     text[5] = '","'.join(cells)
     path = write(tmp_path, "ls.csv", "\r\n".join(text) + "\r\n")
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     with pytest.raises(InvalidInput, match=r"line 6, column 'Q2\[SQ002\]': question Q2:"
                                            r" 'X' is neither ticked"):
         import_survey(reference_engine, path, P, kind="residents", title="x")
@@ -231,7 +207,7 @@ def test_answers_outside_the_options(reference_engine, members, tmp_path):
                                            r" one of the options"):
         import_survey(reference_engine, forms, P, kind="residents", title="x",
                       mapping={"questions": {"q5": {"options": gen.STAY[:2]}}})
-    assert survey_counts(reference_engine) == before
+    assert gen.survey_counts(reference_engine) == before
 
 
 def test_gmina_outside_the_partnership(reference_engine, members, tmp_path):
@@ -246,24 +222,24 @@ def test_gmina_outside_the_partnership(reference_engine, members, tmp_path):
     assert "not a gmina of this partnership" in problems["1261011"]
     assert "Kraków" in problems["1261011"]
     assert "not a gmina of this partnership" in problems["Hajnówka"]
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     with pytest.raises(InvalidInput, match="line 4, column 'W jakiej gminie mieszkasz.'"):
         import_survey(reference_engine, path, P, kind="residents", title="x")
     with pytest.raises(BadRequest, match="not a gmina of partnership P01"):
         import_survey(reference_engine, path, P, kind="residents", title="x",
                       mapping={"gminas": {"1261011": "1261011"}})
-    assert survey_counts(reference_engine) == before
+    assert gen.survey_counts(reference_engine) == before
 
 
 def test_duplicated_response_ids(reference_engine, members, tmp_path):
     persons = gen.people(members, 10, seed=8)
     persons[6]["n"] = persons[2]["n"]
     path = write(tmp_path, "ls.csv", gen.limesurvey(persons))
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     with pytest.raises(InvalidInput, match=r"line 8, column 'id': response id '3' repeats"
                                            r" line 4"):
         import_survey(reference_engine, path, P, kind="residents", title="x")
-    assert survey_counts(reference_engine) == before
+    assert gen.survey_counts(reference_engine) == before
 
 
 def test_delimiter_and_encodings(reference_engine, members, tmp_path):
@@ -288,7 +264,7 @@ def test_delimiter_and_encodings(reference_engine, members, tmp_path):
 
 
 def test_empty_and_oversized_files(reference_engine, members, tmp_path):
-    before = survey_counts(reference_engine)
+    before = gen.survey_counts(reference_engine)
     empty = write(tmp_path, "empty.csv", "")
     with pytest.raises(InvalidInput, match="the file is empty"):
         import_survey(reference_engine, empty, P, kind="residents", title="x")
@@ -304,7 +280,7 @@ def test_empty_and_oversized_files(reference_engine, members, tmp_path):
     unknown = write(tmp_path, "other.csv", "a,b\n1,2\n")
     with pytest.raises(InvalidInput, match="looks like no known export"):
         preview_survey(reference_engine, unknown, P)
-    assert survey_counts(reference_engine) == before
+    assert gen.survey_counts(reference_engine) == before
 
 
 def test_markup_and_formulas_are_stored_as_text(reference_engine, members, tmp_path):

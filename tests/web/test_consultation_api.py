@@ -3,6 +3,7 @@ CSRF exemption and Origin check, no session for residents, markup never rendered
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -46,6 +47,18 @@ def test_anonymous_and_other_experts_cannot_open_or_read(app, expert, anonymous,
     assert other.get(f"/api/v1/partnerships/P01/consultations/{c['id']}").status_code == 404
     assert ministry.get(f"/api/v1/partnerships/P01/consultations/{c['id']}").status_code == 200
     assert expert.get(f"/api/v1/partnerships/P02/consultations/{c['id']}").status_code == 404
+
+
+def test_a_consultation_without_answers_has_an_empty_summary(expert):
+    c = opened(expert)
+    base = f"/api/v1/partnerships/P01/consultations/{c['id']}"
+    response = expert.get(base + "/summary")
+    assert response.status_code == 200, response.get_json()
+    summary = response.get_json()
+    assert (summary["submissions"], summary["places"], summary["hidden"]) == (0, 0, 0)
+    assert set(summary["per_category"].values()) == {0}
+    assert summary["hexagons"] is None and summary["hot_spots"] == []
+    assert expert.get(f"/partnerships/P01/consultations/{c['id']}").status_code == 200
 
 
 def test_a_resident_answers_without_a_session_and_the_expert_moderates(app, expert, inside):
@@ -133,7 +146,8 @@ def test_the_public_page_names_same_named_gminas_and_closes_in_polish_time(app, 
     assert ">Wysokie Mazowieckie (gmina miejska)</option>" in html
     assert ">Wysokie Mazowieckie (gmina wiejska)</option>" in html
     assert ">Ciechanowiec</option>" in html  # a unique name stays as it is
-    assert ">2099-07-01 12:00</time>" in html and " UTC</time>" not in html  # CEST
+    assert ">2099-07-01, godz. 12:00</time> czasu polskiego" in html  # CEST
+    assert " UTC" not in html
     english = app.test_client().get(f"/k/{c['slug']}?lang=en").get_data(as_text=True)
     assert ">Wysokie Mazowieckie (rural gmina)</option>" in english
 
@@ -155,3 +169,112 @@ def test_a_flood_is_told_when_to_retry_in_the_header(app, expert, inside):
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == str(refused.get_json()["retry_after"])
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_the_client_hash_is_keyed_by_the_apps_secret(app, expert, inside, reference_engine):
+    """The app's secret key (PARTNERSTWA_SECRET_KEY, or the one generated into the cache
+    folder when none is set, as here) keys the client hash: HMAC-SHA256, recomputed here."""
+    import hashlib
+    import hmac
+
+    c = opened(expert)
+    sent = app.test_client().post(
+        f"/k/{c['slug']}/submissions", environ_base={"REMOTE_ADDR": "198.51.100.88"},
+        headers={"Origin": "http://localhost"}, json={"places": [
+            {"category": "idea", "geometry": {"type": "Point", "coordinates": list(inside[3])}}]})
+    assert sent.status_code == 201, sent.get_json()
+    with reference_engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT client_hash FROM consultation_submission"
+                                      " WHERE id = :i"), {"i": sent.get_json()["id"]}).scalar_one()
+    assert app.secret_key
+    key = hmac.new(app.secret_key.encode(), b"partnerstwa consultation client_hash v1",
+                   hashlib.sha256).digest()
+    assert stored == hmac.new(key, b"198.51.100.88", hashlib.sha256).hexdigest()
+
+
+def test_a_closing_date_is_shown_as_the_end_of_that_polish_day(app, expert):
+    """The walk: "Zamknięcie 2026-12-31" was stored as 00:00 UTC and the page said "Otwarta
+    do 2026-12-31 01:00"; residents lost the last day. The date now closes at 24:00 Polish
+    time, and every page says which time it shows."""
+    c = opened(expert, opens_at="2026-06-01", closes_at="2026-12-31")
+    resident = app.test_client()
+    html = resident.get(f"/k/{c['slug']}").get_data(as_text=True)
+    assert ('Otwarta do <time datetime="2026-12-31T23:00:00+00:00">2026-12-31, godz. 24:00'
+            "</time> czasu polskiego") in html
+    english = resident.get(f"/k/{c['slug']}?lang=en").get_data(as_text=True)
+    assert "Open until <time" in english and ">2026-12-31, 24:00</time> Polish time" in english
+    detail = expert.get(f"/partnerships/P01/consultations/{c['id']}").get_data(as_text=True)
+    assert "od 2026-06-01, godz. 00:00 do 2026-12-31, godz. 24:00 czasu polskiego" in detail
+    assert 'name="closes_at" type="date" value="2026-12-31"' in detail  # the last day
+    listing = expert.get("/partnerships/P01/consultations").get_data(as_text=True)
+    assert "2026-06-01, godz. 00:00 – 2026-12-31, godz. 24:00" in listing
+    later = opened(expert, opens_at="2099-05-01", closes_at="2099-05-31")
+    waiting = app.test_client().get(f"/k/{later['slug']}").get_data(as_text=True)
+    assert "Zostanie otwarta 2099-05-01, godz. 00:00 czasu polskiego." in waiting
+
+
+def test_the_list_page_has_one_heading_per_level(expert, partnerships_loaded):
+    """The walk: "Konsultacje mapowe" was read twice (the h1 and the table's caption)."""
+    html = expert.get("/partnerships/P01/consultations").get_data(as_text=True)
+    assert html.count("Konsultacje mapowe</") == 1  # the h1 only (the title is another tag)
+    assert "<h1>Konsultacje mapowe</h1>" in html
+    assert '<h2 id="list-heading">Konsultacje partnerstwa</h2>' in html
+
+
+@pytest.mark.parametrize(("lang", "comment", "answer"), [
+    ("pl", "miejsce 1: komentarz jest dłuższy niż 1\u00a0000 znaków (ma 1\u00a0001)",
+     "pytanie 1 („Czy zostaniesz?”): wybierz jedną z odpowiedzi"),
+    ("en", "place 1: the comment is longer than 1,000 characters (it has 1,001)",
+     "question 1 (“Czy zostaniesz?”): choose one of its options"),
+])
+def test_refused_answers_name_the_place_and_the_question_not_a_path(app, expert, inside, lang,
+                                                                     comment, answer):
+    """The walk: residents read "pole „places.0.comment” jest dłuższe…" and "odpowiedź na
+    q1: …"; the field stays in the problem's ``field`` for the page's script."""
+    c = opened(expert)
+    resident = app.test_client()
+    where = {"type": "Point", "coordinates": list(inside[0])}
+    url = f"/k/{c['slug']}/submissions?lang={lang}"
+    long = resident.post(url, headers={"Origin": "http://localhost"}, json={
+        "places": [{"category": "idea", "comment": "x" * 1001, "geometry": where}]})
+    assert long.status_code == 422, long.get_json()
+    assert long.get_json()["detail"] == comment
+    assert long.get_json()["field"] == "places.0.comment"
+    # an option that is not there, and a value of another kind (a number, a list, an object):
+    # one message quoting the question, never a schema's words
+    for given in ("może", 5, ["tak"], {"a": 1}):
+        wrong = resident.post(url, headers={"Origin": "http://localhost"}, json={
+            "places": [{"category": "idea", "geometry": where}], "answers": {"q1": given}})
+        assert wrong.status_code == 422 and wrong.get_json()["detail"] == answer, given
+        assert wrong.get_json()["field"] == "answers.q1"
+
+
+def test_a_huge_submission_is_refused_before_it_is_read(app, expert, inside, reference_engine):
+    """A public form's answer is small by nature: a body over its bound gets 413 at once (it
+    used to be parsed and checked whole under the app's 50 MB bound, holding a worker)."""
+    from services.consultations.kinds import LIMITS
+
+    c = opened(expert)
+    resident = app.test_client()
+    place = {"category": "problem", "comment": "x",
+             "geometry": {"type": "Point", "coordinates": list(inside[0])}}
+    many = json.dumps({"places": [place] * (LIMITS.body_bytes // 60)})
+    assert len(many) > LIMITS.body_bytes
+    refused = resident.post(f"/k/{c['slug']}/submissions", data=many,
+                            content_type="application/json")
+    assert refused.status_code == 413
+    assert "za duże" in refused.get_json()["detail"].lower() or "too large" in \
+        refused.get_json()["detail"].lower()
+    # The largest answer the limits allow still fits: 20 areas of 500 vertices, long comments.
+    ring = [[inside[0][0] + 0.0001 * (i % 2), inside[0][1] + 0.0001 * i / 500]
+            for i in range(499)]
+    ring.append(ring[0])
+    widest = {"places": [{"category": "idea", "comment": "ż" * LIMITS.comment,
+                          "geometry": {"type": "Polygon", "coordinates": [ring]}}]
+              * LIMITS.places}
+    assert len(json.dumps(widest, ensure_ascii=False).encode()) < LIMITS.body_bytes
+    with reference_engine.connect() as conn:
+        stored = conn.execute(sa.text(
+            "SELECT count(*) FROM consultation_submission WHERE consultation_id = :c"),
+            {"c": c["id"]}).scalar_one()
+    assert stored == 0

@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pytest
+import sqlalchemy as sa
 
 from tests.web.conftest import browser_sign_in
 
@@ -37,6 +39,15 @@ def ready(page):
     page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
 
 
+# The partnership's outline on the public map (its SVG path, drawn in this colour).
+OUTLINE = "document.querySelector('path[stroke=\"#1b4965\"]').getBoundingClientRect()"
+
+
+def outline_box(page) -> dict:
+    return page.evaluate(f"(() => {{ const r = {OUTLINE};"
+                         " return {left: r.left, width: r.width}; })()")
+
+
 def sent(page) -> str:
     page.wait_for_function("!!document.body.dataset.sent", timeout=WAIT)
     return page.evaluate("document.body.dataset.sent")
@@ -51,7 +62,9 @@ def test_a_resident_answers_on_a_phone(browser, live_url, consultation):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     assert "Starostwo Powiatowe" in page.inner_text(".consultation-privacy")
     assert context.cookies() == []  # no session, no cookie
+    whole = outline_box(page)  # the partnership fills the map at the start
     page.select_option("#gmina-jump", index=2)
+    page.wait_for_function(f"{OUTLINE}.width > {whole['width'] * 2}", timeout=WAIT)
     box = page.locator("#consultation-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator("#places select[name=category]").first.select_option("idea")
@@ -60,6 +73,21 @@ def test_a_resident_answers_on_a_phone(browser, live_url, consultation):
     page.click("#send")
     assert sent(page)
     assert "Dziękujemy" in page.inner_text("#form-status")
+    # The walk: the form emptied but the map stayed zoomed into the gmina. It shows the whole
+    # partnership again, the gmina choice is cleared and the thanks have the focus.
+    # "Whole" as the map shows it now: the outline lies inside the map and fills most of its
+    # width or height (zoomed into a gmina it overflows the map); measured in the page, where
+    # the map is, since the focus on the thanks may scroll the page.
+    page.wait_for_function(
+        f"(() => {{ const o = {OUTLINE}, m = document.getElementById('consultation-map')"
+        ".getBoundingClientRect();"
+        " return o.left >= m.left - 1 && o.right <= m.right + 1 && o.top >= m.top - 1"
+        " && o.bottom <= m.bottom + 1"
+        " && (o.width > 0.5 * m.width || o.height > 0.5 * m.height); })()", timeout=WAIT)
+    assert abs(outline_box(page)["width"] - whole["width"]) < 0.5 * whole["width"]
+    assert page.input_value("#gmina-jump") == ""
+    assert page.evaluate("document.activeElement.id") == "form-status"
+    assert page.locator("#places li").count() == 0
     context.close()
 
 
@@ -101,7 +129,9 @@ def test_a_resident_answers_by_keyboard_only(browser, live_url, consultation):
 
 def test_the_expert_sees_moderates_and_exports(browser, live_url, consultation, tmp_path,
                                                reference_engine):
-    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    # A browser far from Poland: the pages still show Polish time, and say so.
+    context = browser.new_context(bypass_csp=True, accept_downloads=True,
+                                  timezone_id="America/New_York")
     page = context.new_page()
     browser_sign_in(page, live_url)
     page.goto(f"{live_url}/partnerships/P01")
@@ -113,6 +143,14 @@ def test_the_expert_sees_moderates_and_exports(browser, live_url, consultation, 
     comments = page.locator("#moderation tbody tr td:nth-child(3)").all_inner_texts()
     assert comments == ["Brakuje ścieżki rowerowej", "<b>Park</b> nad rzeką"]  # as text
     assert page.locator("#moderation b").count() == 0
+    with reference_engine.connect() as conn:
+        sent_at = conn.execute(sa.text(
+            "SELECT s.created_at FROM consultation_place p JOIN consultation_submission s"
+            " ON s.id = p.submission_id WHERE p.consultation_id = :c ORDER BY p.id"),
+            {"c": consultation["id"]}).scalars().all()
+    assert "Wysłano (czas polski)" in page.inner_text("#moderation thead")
+    assert page.locator("#moderation tbody tr td:nth-child(4)").all_inner_texts() == [
+        t.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m-%d %H:%M") for t in sent_at]
     per_category = page.inner_text("#per-category")
     assert "pomysł: 1" in per_category and "cenne miejsce: 1" in per_category
     page.fill("#moderation tbody tr:first-child input[name=reason]", "dane osobowe w treści")
@@ -129,10 +167,15 @@ def test_the_expert_sees_moderates_and_exports(browser, live_url, consultation, 
     assert frame.set_index("category").loc["idea", "hidden"] == 1
     with page.expect_download() as info:
         page.click("a[data-export=csv]")
-    rows = list(csv.DictReader(io.StringIO(
-        open(info.value.path(), encoding="utf-8").read())))
-    assert [r["hidden_reason"] for r in rows] == ["dane osobowe w treści", ""]
-    assert all(r["WKT"].startswith("POINT") for r in rows)
+    # For Polish Excel: ";", a byte-order mark, Polish headers and words, a question's column.
+    raw = open(info.value.path(), encoding="utf-8").read()
+    rows = list(csv.DictReader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
+    assert raw.startswith("\ufeff")
+    assert [r["Powód ukrycia"] for r in rows] == ["dane osobowe w treści", ""]
+    assert [r["Kategoria"] for r in rows] == ["pomysł", "cenne miejsce"]
+    assert [r["Ukryte"] for r in rows] == ["tak", "nie"]
+    assert [r["Pytanie 1: Czy planujesz zostać w gminie?"] for r in rows] == ["tak", "tak"]
+    assert all("," in r["Szerokość geograficzna"] for r in rows)  # decimal commas
     context.close()
 
 

@@ -122,3 +122,35 @@ def test_hostile_name_never_runs_in_the_browser(browser, live_url, ready):
     assert "<script>alert(1)</script>" in page.inner_text("article.diagnosis-doc h1")
     assert dialogs == []
     context.close()
+
+
+@pytest.mark.browser
+def test_the_diagnosis_fits_a_phone(browser, live_url, ready):
+    """At 390×844 the page never scrolls sideways: wide tables (the generated documents, the
+    indicators) scroll in their own box, and every column stays reachable there."""
+    from services.diagnosis.documents import generate
+
+    generate(ready, "P01", "docx")  # a row in "Generated documents"
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    browser_sign_in(page, live_url)
+    page.goto(live_url + "/partnerships/P01/diagnosis")
+    page.wait_for_selector("article.diagnosis-doc h1", timeout=WAIT)
+    history = page.locator("details.history")
+    if history.get_attribute("open") is None:
+        page.click("details.history summary")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.body.scrollWidth") <= 390
+    # The history's last column: inside the page once its box is scrolled to the right.
+    box = page.locator("details.history .table-scroll")
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    author = page.locator("details.history thead th").nth(3)
+    assert author.inner_text() == "Autor"
+    right = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+        'details.history thead th')].map(th => th.getBoundingClientRect().right))""")
+    assert right <= 390
+    for table in page.locator("article.diagnosis-doc table").all():
+        rect = table.bounding_box()
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= 390 + 0.5, rect
+    context.close()

@@ -79,6 +79,11 @@ def test_area_from_gminas_and_point_projects_by_keyboard(page, live_url, account
     page.keyboard.press("Enter")
     assert focused(page)["name"] == "name"
     page.keyboard.type("Dolina z klawiatury")
+    # No kind is chosen at first: the keyboard picks one by its first letter.
+    tab_to(page, lambda f: f["id"] == "area-kind")
+    assert page.input_value("#area-kind") == ""
+    page.keyboard.type("d")
+    assert page.input_value("#area-kind") == "river_valley"
     tab_to(page, lambda f: f["id"] == "gmina-filter")
     members = reference_engine.connect().execute(sa.text(
         "SELECT g.teryt, g.name FROM gmina g JOIN partnership_member m ON m.teryt = g.teryt"
@@ -102,11 +107,12 @@ def test_area_from_gminas_and_point_projects_by_keyboard(page, live_url, account
     page.wait_for_function(f"document.body.dataset.areas === '{areas_before + 1}'", timeout=WAIT)
     with reference_engine.connect() as conn:
         saved = conn.execute(sa.text(
-            "SELECT gminas, delineation FROM functional_area WHERE partnership_id = :p"
+            "SELECT gminas, delineation, kind FROM functional_area WHERE partnership_id = :p"
             " AND name = 'Dolina z klawiatury' AND NOT deleted"), {"p": PID}).one()
     assert sorted(saved.gminas) == sorted(chosen) and saved.delineation == "gminas"
+    assert saved.kind == "river_valley"
 
-    # A project at the centre of a gmina of the partnership (the picker's first choice).
+    # A project at a point inside a gmina of the partnership (the picker's first choice).
     page.keyboard.press("Shift+Tab")
     tab_to(page, lambda f: f["id"] == "tab-areas", key="Shift+Tab")
     page.keyboard.press("ArrowRight")

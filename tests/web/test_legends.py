@@ -99,6 +99,37 @@ def test_lisa_legend_names_indicator_year_significance_and_hatches_no_data(
     page.context.close()
 
 
+def test_lisa_legend_of_a_national_run_counts_the_voivodeship_shown(browser, live_url,
+                                                                    reference_engine,
+                                                                    unemployment_rate):
+    """A national run seen with the scope podlaskie: the legend counts podlaskie's gminas
+    (what the map shows), not the whole country's, and says so."""
+    run = run_analysis(reference_engine, "lisa", "unemployed_per_1000", 2024, seed=11,
+                       permutations=99, reuse=True)
+    with reference_engine.connect() as conn:
+        shown = Counter(dict(conn.execute(sa.text(
+            "SELECT a.label, count(*) FROM analysis_result a JOIN gmina g ON g.teryt = a.teryt"
+            " WHERE a.run_id = :r AND g.voivodeship_teryt = '20' GROUP BY a.label"),
+            {"r": run["id"]}).all()))
+        national = Counter(dict(conn.execute(sa.text(
+            "SELECT label, count(*) FROM analysis_result WHERE run_id = :r GROUP BY label"),
+            {"r": run["id"]}).all()))
+    assert shown["HH"] != national["HH"]  # else the test could not tell them apart
+    page = sized_page(browser, "desktop")
+    page.goto(f"{live_url}/?layer=lisa&run={run['id']}&area=20")
+    page.wait_for_function(f"document.body.dataset.painted === 'lisa:{run['id']}'"
+                           " && document.body.dataset.features === '118'", timeout=WAIT)
+    open_panel(page)
+    counts = legend_counts(page, "#legend")
+    assert {k: v for k, v in counts.items() if k != "nodata" and v} == dict(shown)
+    assert counts["nodata"] == 118 - sum(shown.values())
+    text = page.locator("#legend").inner_text()
+    assert "Liczby gmin w widocznym zakresie: podlaskie" in text, text
+    assert "wysokie–wysokie" in text and "gorący punkt" not in text  # LISA, not Gi*
+    assert page.console_errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_comparison_maps_have_titles_legends_and_png(browser, live_url, reference_engine,
                                                      unemployment_rate, partnerships_loaded,
@@ -121,6 +152,9 @@ def test_comparison_maps_have_titles_legends_and_png(browser, live_url, referenc
     assert sum(right.values()) == gminas
     assert page.locator("#title-left").inner_text().startswith("Bezrobotni")
     assert "Rok:" in page.locator("#legend-right").inner_text()
+    # The table's share counts gminas of LISA clusters (the diagnosis counts residents).
+    share = page.locator("#comparison-table th[data-key=high_risk_share]").inner_text()
+    assert share == "udział gmin w skupieniach wysokie–wysokie (LISA), %"
 
     map_box = page.locator(".dual .folium-map").first.bounding_box()
     with page.expect_download() as download:

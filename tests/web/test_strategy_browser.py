@@ -72,7 +72,9 @@ def test_expert_builds_the_strategy_and_downloads_the_application(page, live_url
         "td.baseline").inner_text()
 
     # The project's schedule and feasibility, by keyboard where a person would use it.
+    # Its card is folded: opened, its forms arrive.
     card = page.locator(f"#project-{project['id']}")
+    card.locator("summary").first.click()
     card.locator(".add-task").click()
     page.keyboard.type("Budowa hali")
     card.locator("[name=task-start]").first.fill("2027-04-01")
@@ -269,6 +271,7 @@ def test_history_restores_a_goal_the_texts_and_a_plan(page, live_url, reference_
     assert get_texts(reference_engine, PID)["spatial_policy"] == "Polityka A"
 
     # The plan: back to 50% with its task.
+    page.locator(f"#project-{other['id']} > summary").click()
     box = page.locator(f"#project-{other['id']} details.history")
     box.locator("summary").click()
     box.locator(f"button[data-restore='{plan['version']}']").click()
@@ -285,7 +288,8 @@ def test_project_card_shows_who_it_serves(page, live_url, project, reference_eng
     reach = project_reach(reference_engine, PID, project["id"])
     browser_sign_in(page, live_url)
     page.goto(f"{live_url}/partnerships/{PID}/strategy")
-    # loaded when the card comes into view (one request at a time)
+    # loaded when the card is opened (one request at a time)
+    page.locator(f"#project-{project['id']} > summary").click()
     page.locator(f"#project-{project['id']} section.reach").scroll_into_view_if_needed()
     table = page.locator(f"#project-{project['id']} table.reach-table")
     table.wait_for(timeout=WAIT)

@@ -119,8 +119,13 @@ def test_plan_over_the_api_money_exact_and_stale_edits(expert, project):
     assert bad.status_code == 422 and bad.get_json()["field"] == "tasks[0].end"
     versions = expert.get(f"{url}/versions").get_json()
     assert [v["outcome"] for v in versions] == ["accepted", "accepted", "conflict"]
+    # The strategy page lists the project's card; its forms and schedule are the card's page.
     page = expert.get(f"/partnerships/{PID}/strategy").get_data(as_text=True)
-    assert 'class="gantt"' in page and "Przebudowa" in page
+    card = f"/partnerships/{PID}/strategy/projects/{project['id']}"
+    assert f'data-card="{card}"' in page and 'class="gantt"' not in page
+    body = expert.get(card).get_data(as_text=True)
+    assert 'class="gantt"' in body and "Przebudowa" in body
+    assert expert.get(f"/partnerships/{PID}/strategy/projects/999999").status_code == 404
 
 
 def test_completeness_and_monitoring_endpoints(expert):
@@ -150,10 +155,14 @@ def test_pages_carry_history_reach_and_the_workspace_summary(app, project):
     assert f'data-history="{API}/goals/{goal_id}/versions"' in html
     assert f'data-restore="{API}/goals/{goal_id}/restore"' in html
     assert f'data-history="{API}/texts/versions"' in html
-    assert f'data-history="{API}/projects/{project["id"]}/versions"' in html
+    assert "Edytuj cel" in html
+    # a project's plan history and reach come with its card's forms (its own page)
+    card = expert.get(f"/partnerships/{PID}/strategy/projects/{project['id']}").get_data(
+        as_text=True)
+    assert f'data-history="{API}/projects/{project["id"]}/versions"' in card
     assert (f'data-reach="/api/v1/partnerships/{PID}/projects/{project["id"]}/reach"'
-            in html)
-    assert "Komu służy" in html and "Edytuj cel" in html
+            in card)
+    assert "Komu służy" in card
     workspace = expert.get(f"/partnerships/{PID}").get_data(as_text=True)
     assert f'data-completeness="{API}/completeness"' in workspace
     assert "js/strategy_summary.js" in workspace and "Kompletność strategii" in workspace

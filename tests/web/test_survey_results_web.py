@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from tests.services.test_survey_estimates_db import (
     PID,
     SMALL,
+    _complementary_gmina,
     generate_responses,
     insert_survey,
     mirror_age_groups,
@@ -105,6 +107,17 @@ def test_api_json_suppresses_the_small_gmina(expert, surveys):
             shown = sum(r["n"] for r in rows if r["domain"].startswith("gmina:")
                         and not r["suppressed"])
             assert total - shown == 0 or total - shown >= 10
+    # Why each is withheld: SMALL for its own few answers, its partner only to protect it.
+    partner = _complementary_gmina(surveys["residents_rows"])
+    reasons = {d["key"]: d["suppressed_reason"] for d in body["domains"]}
+    assert reasons[f"gmina:{SMALL}"] == "too_few"
+    assert reasons[f"gmina:{partner}"] == "complementary"
+    assert {k for k, v in reasons.items() if v} == {f"gmina:{SMALL}", f"gmina:{partner}"}
+    plans = next(q for q in body["questions"] if q["code"] == "plans")
+    assert {r["suppressed_reason"] for r in plans["results"]
+            if r["domain"] == f"gmina:{partner}"} == {"complementary"}
+    assert {r["suppressed_reason"] for r in plans["results"]
+            if r["domain"] == f"gmina:{SMALL}"} == {"too_few"}
     one = expert.get(url(surveys["residents"]) + "?question=plans&domain=partnership")
     assert one.status_code == 200
     assert [len(q["results"]) for q in one.get_json()["questions"]] == [3]
@@ -137,6 +150,12 @@ def test_csv_for_polish_excel_writes_suppressed_as_a_word(expert, surveys, data_
     assert small and all(r[estimate].startswith("utajnione") and r[low].startswith("utajnione")
                          and r[n].startswith("utajnione") for r in small)
     assert not any(r[estimate] in ("0", "", "0,0") for r in small)
+    assert all(r[estimate] == "utajnione (mniej niż 10 odpowiedzi)" for r in small)
+    partner = _complementary_gmina(surveys["residents_rows"])
+    hidden = [r for r in rows[1:] if r[head.index("Kod TERYT")] == partner
+              and r[head.index("Kod pytania")] == "plans"]
+    assert hidden and all(r[estimate] == r[n] == "utajnione, by nie ujawnić małej gminy"
+                          for r in hidden)
     # The partnership's share of "leave", in per cent with a decimal comma, recomputed.
     rows_of = surveys["residents_rows"]
     people = mirror_population(data_dir, gminas)
@@ -158,6 +177,7 @@ def test_csv_for_polish_excel_writes_suppressed_as_a_word(expert, surveys, data_
         assert line[estimate] == f"{expected:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     english = expert.get(url(surveys["residents"]) + "?format=csv&lang=en").get_data()
     assert b"suppressed (fewer than 10 answers)" in english
+    assert b"suppressed so as not to reveal a small gmina" in english
     xlsx = expert.get(url(surveys["residents"]) + "?format=xlsx&lang=pl")
     from openpyxl import load_workbook
 
@@ -182,6 +202,11 @@ def test_geojson_of_the_gminas_hatches_the_small_one(expert, surveys, gminas):
     assert withheld == 2  # the small gmina and the one withheld with it (complementary)
     assert legend["suppressed"] == withheld
     assert sum(c["count"] for c in legend["classes"]) == len(gminas) - withheld
+    partner = _complementary_gmina(surveys["residents_rows"])
+    assert features[SMALL]["suppressed_reason"] == "too_few"
+    assert features[partner]["suppressed"]
+    assert features[partner]["suppressed_reason"] == "complementary"
+    assert legend["suppressed_reasons"] == {"too_few": 1, "complementary": 1}
     for p in features.values():
         if not p["suppressed"]:
             c = legend["classes"][p["class"]]
@@ -197,6 +222,10 @@ def test_page_shows_suppressed_cells_and_masks_open_answers(app, expert, surveys
         as_text=True)
     row = html.split(f'data-domain="gmina:{SMALL}"')[1].split("</tr>")[0]
     assert "za mało odpowiedzi" in row and "%" not in row
+    partner = _complementary_gmina(surveys["residents_rows"])
+    hidden = html.split(f'data-domain="gmina:{partner}"')[1].split("</tr>")[0]
+    assert "ukryte, by nie ujawnić małej gminy" in hidden and "za mało odpowiedzi" not in hidden
+    assert "dałoby się wyliczyć wynik gminy" in html
     assert "[e-mail]" in html and "jan.kowalski@example.pl" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     office = app.test_client()
@@ -273,8 +302,21 @@ def test_browser_at_390_by_keyboard(browser, live_url, surveys):
         assert page.locator("figure.survey-chart svg.bars").count() == 4
         assert page.locator("figure.survey-chart line.whisker").count() > 0
         assert page.locator("path.survey-suppressed").count() == 2  # small + complementary
-        assert "2" == page.locator("#survey-legend li[data-suppressed]").get_attribute(
-            "data-suppressed")
+        # one gmina for its few answers, one to protect it, said apart; "1 gmina", not "1 gmin"
+        too_few = page.locator("#survey-legend li[data-reason=too_few]")
+        other = page.locator("#survey-legend li[data-reason=complementary]")
+        assert too_few.get_attribute("data-suppressed") == "1"
+        assert other.get_attribute("data-suppressed") == "1"
+        assert too_few.inner_text().endswith("(1 gmina)")
+        assert "małej gminy" not in too_few.inner_text()
+        assert "mniej niż 10" in other.inner_text()
+        counts = page.locator("#survey-legend li:not([data-reason])").all_inner_texts()
+        assert counts and all(re.search(r"\((\d+) (gmina|gminy|gmin)\)$", t) for t in counts)
+        for text in counts:
+            k, word = re.search(r"\((\d+) (\w+)\)$", text).groups()
+            k = int(k)
+            assert word == ("gmina" if k == 1 else "gminy" if k % 10 in (2, 3, 4)
+                            and k % 100 not in (12, 13, 14) else "gmin"), text
         # Keyboard only: focus the measure select, pick the next answer with the arrow key.
         page.focus("#map-question")
         page.keyboard.press("Tab")

@@ -7,32 +7,13 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from tests.services import survey_exports as gen
 from tests.web.conftest import PASSWORD, sign_in
 
-P = "P01"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def leave_no_surveys(reference_engine, partnerships_loaded):
-    """The reference database is shared by the session: the made-up surveys of this module
-    are removed afterwards (diagnoses and results of other tests never see them)."""
-    with reference_engine.connect() as conn:
-        last = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM survey")).scalar_one()
-    yield
-    with reference_engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM survey WHERE id > :last"), {"last": last})
-
-
-@pytest.fixture(scope="module")
-def members(reference_engine, partnerships_loaded):
-    from services.surveys.gminas import partnership_gminas
-
-    with reference_engine.connect() as conn:
-        return partnership_gminas(conn, P)
+P = gen.P
+leave_no_surveys, members = gen.leave_no_surveys, gen.members  # fixtures, once a module
 
 
 def upload(client, url: str, text: str, name: str = "ankieta.csv", **form):
@@ -41,9 +22,7 @@ def upload(client, url: str, text: str, name: str = "ankieta.csv", **form):
 
 
 def counts(engine) -> tuple:
-    with engine.connect() as conn:
-        return tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-                     for t in ("survey", "survey_response"))
+    return gen.survey_counts(engine, ("survey", "survey_response"))
 
 
 def test_api_preview_import_read_delete(app, expert, members, reference_engine):

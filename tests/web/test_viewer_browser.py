@@ -251,6 +251,7 @@ def test_a_failed_save_keeps_what_was_typed(page, live_url, partnerships_loaded,
     page.click("#area-by-gminas")
     page.locator('path[data-teryt="2005011"]').dispatch_event("click")
     page.fill("#area-form [name=name]", "Obszar zapisany w szkicu")
+    page.select_option("#area-form [name=kind]", "other")
     page.fill("#area-form [name=description]", "Opis, którego nie wolno zgubić")
     # The server cannot be reached: the save fails, the user is told, nothing is lost.
     page.route("**/api/v1/partnerships/P03/areas", lambda route: route.abort()

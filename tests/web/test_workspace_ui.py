@@ -159,6 +159,7 @@ def test_area_statistics_link_and_delete(workspace, reference_engine):
     page.click("#tab-areas")
     page.click("#area-by-gminas")
     page.fill("#area-name", "Obszar do statystyk")
+    page.select_option("#area-kind", "other")
     for teryt in teryts:
         page.check(f"#gmina-options input[data-teryt='{teryt}']")
     before = int(page.evaluate("document.body.dataset.areas"))
@@ -250,8 +251,30 @@ def test_the_workspace_legend_counts(workspace, reference_engine):
     assert projects in page.inner_text("#workspace-legend li[data-class=project]")
 
 
-def test_raster_summary_of_an_area(workspace, reference_engine, data_dir):
-    """The mirror's rasters summarised over an area, the numbers those of the service."""
+def covering(engine, data_dir, area_id: int) -> list[str]:
+    """The catalogue's rasters whose extent meets the area, found in PostGIS: each raster's
+    bounds (read with rasterio) as an envelope brought to EPSG:2180."""
+    import rasterio
+
+    from layers.catalogue import RASTERS
+
+    out = []
+    with engine.connect() as conn:
+        for name, (relative, _) in RASTERS.items():
+            with rasterio.open(data_dir / relative) as src:
+                (left, bottom, right, top), epsg = src.bounds, src.crs.to_epsg()
+            if conn.execute(sa.text(
+                    "SELECT ST_Intersects(geom, ST_Transform(ST_MakeEnvelope(:l, :b, :r, :t,"
+                    " :srid), 2180)) FROM functional_area WHERE id = :id"),
+                    {"l": left, "b": bottom, "r": right, "t": top, "srid": epsg,
+                     "id": area_id}).scalar_one():
+                out.append(name)
+    return out
+
+
+def test_raster_summary_of_an_area(workspace, reference_engine, data_dir, live_url):
+    """The mirror's rasters summarised over an area, the numbers those of the service; only
+    the rasters the area meets are offered."""
     import geopandas as gpd
     import shapely
 
@@ -283,9 +306,95 @@ def test_raster_summary_of_an_area(workspace, reference_engine, data_dir):
     assert cells["średnia"] == mean.replace(".", ",")
     # (Polish groups thousands from 10,000 up: "7838", "12 345")
     assert cells["komórki wewnątrz obszaru"].replace("\u00a0", "") == str(want["cells"])
-    # a raster the area does not overlap: the server's reason, in Polish
-    page.select_option(f"{item} .raster-form select", "dem_wielkopolska")
-    page.click(f"{item} button[data-action=raster]")
-    page.wait_for_selector(f"{item} .raster-summary p.error", timeout=WAIT)
-    assert "nie pokrywa" in page.inner_text(f"{item} .raster-summary p.error") or \
-        "nie nakłada" in page.inner_text(f"{item} .raster-summary p.error")
+    # Offered: the rasters the area meets (the three of Suwałki), not Wielkopolska's or Lublin's.
+    offered = page.eval_on_selector_all(f"{item} .raster-form select option",
+                                        "os => os.map(o => o.value)")
+    want_offered = covering(reference_engine, data_dir, area["id"])
+    assert sorted(offered) == sorted(want_offered)
+    assert "suwalki_elevation" in offered and "dem_wielkopolska" not in offered
+    # Asked directly, the server still refuses a raster the area does not meet, in Polish.
+    refused = page.request.get(f"{live_url}/api/v1/areas/{area['id']}/rasters/dem_wielkopolska",
+                               headers={"Accept": "application/json"})
+    assert refused.status == 422 and "nie pokrywa" in refused.json()["detail"]
+
+
+def test_an_area_no_raster_covers_says_so(workspace, reference_engine, data_dir):
+    """An area far from every raster of the mirror is offered none, and told why."""
+    from services.planning.areas import create_area
+
+    ring = [[21.95, 53.42], [22.15, 53.42], [22.15, 53.30], [21.95, 53.30], [21.95, 53.42]]
+    area = create_area(reference_engine, PID, {
+        "name": "Dolina Pisy (bez rastra)", "kind": "river_valley",
+        "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    assert covering(reference_engine, data_dir, area["id"]) == []   # the case of this test
+    page = workspace
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
+    item = f"#area-list li[data-area='{area['id']}']"
+    page.click("#tab-areas")
+    page.click(f"{item} button[data-action=stats]")
+    page.wait_for_selector(f"{item} table.area-stats", timeout=WAIT)
+    assert page.inner_text(f"{item} .raster-none") == \
+        "Żaden raster z katalogu nie pokrywa tego obszaru"
+    assert page.locator(f"{item} .raster-form select").count() == 0
+
+
+# A rural gmina around its town: the town is a hole in it, so the centroid (PostGIS's, or
+# Leaflet's of the outer ring) lies in the town, outside the gmina.
+RING_GMINA, RING_PARTNERSHIP = "2801032", "P06"
+
+
+def test_a_point_in_a_ring_shaped_gmina_lies_inside_it(page, live_url, reference_engine):
+    from services.access.accounts import add_user, assign
+    from tests.web.conftest import PASSWORD
+
+    with reference_engine.connect() as conn:
+        outside = conn.execute(sa.text(
+            "SELECT NOT ST_Contains(geom, ST_Centroid(geom)),"
+            " NOT ST_Contains(geom, ST_Centroid(ST_MakePolygon(ST_ExteriorRing("
+            "   ST_GeometryN(geom, 1))))) FROM gmina WHERE teryt = :t"),
+            {"t": RING_GMINA}).one()
+        exists = conn.execute(sa.text("SELECT 1 FROM app_user WHERE email = 'expert6@test.pl'"))
+        if not exists.first():
+            add_user(reference_engine, "expert6@test.pl", PASSWORD, "expert")
+            assign(reference_engine, "expert6@test.pl", RING_PARTNERSHIP)
+    assert outside == (True, True)   # the case this test is about
+    browser_sign_in(page, live_url, "expert6@test.pl")
+    page.goto(f"{live_url}/partnerships/{RING_PARTNERSHIP}")
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT)
+    page.click("#tab-projects")
+    page.select_option("#point-system", "gmina")
+    page.select_option("#point-gmina", RING_GMINA)
+    page.click("#point-place")
+    page.wait_for_selector("#project-form:not([hidden])")
+    before = int(page.evaluate("document.body.dataset.projects"))
+    page.fill("#project-title", "Świetlica w gminie wokół miasta")
+    page.click("#project-form button[type=submit]")
+    page.wait_for_function(f"document.body.dataset.projects === '{before + 1}'", timeout=WAIT)
+    with reference_engine.connect() as conn:
+        inside, town = conn.execute(sa.text(
+            "SELECT ST_Contains(g.geom, p.geom), ST_Contains(t.geom, p.geom) FROM project p,"
+            " gmina g, gmina t WHERE p.title = 'Świetlica w gminie wokół miasta'"
+            " AND p.partnership_id = :p AND NOT p.deleted AND g.teryt = :g"
+            " AND t.teryt = '2801011'"), {"p": RING_PARTNERSHIP, "g": RING_GMINA}).one()
+    assert inside and not town
+
+
+def test_every_gminas_point_lies_inside_it(anonymous, reference_engine):
+    """The points the workspace places projects at, checked in PostGIS for all 2,477 gminas
+    (67 of them have their centroid outside)."""
+    answer = anonymous.get("/api/v1/units/gmina/points")
+    assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
+    features = answer.get_json()["features"]
+    points = {f["properties"]["teryt"]: f["geometry"]["coordinates"] for f in features}
+    with reference_engine.connect() as conn:
+        held = conn.execute(sa.text("SELECT count(*) FROM gmina")).scalar_one()
+        outside = conn.execute(sa.text(
+            "SELECT g.teryt FROM gmina g JOIN unnest(CAST(:t AS text[]), CAST(:x AS float8[]),"
+            " CAST(:y AS float8[])) AS p(teryt, x, y) ON p.teryt = g.teryt WHERE NOT ST_Contains("
+            "g.geom, ST_Transform(ST_SetSRID(ST_MakePoint(p.x, p.y), 4326), ST_SRID(g.geom)))"),
+            {"t": list(points), "x": [c[0] for c in points.values()],
+             "y": [c[1] for c in points.values()]}).scalars().all()
+    assert len(points) == held and not outside, outside
+    one = anonymous.get("/api/v1/units/gmina/points?voivodeship=28").get_json()["features"]
+    assert RING_GMINA in {f["id"] for f in one} and all(f["id"][:2] == "28" for f in one)

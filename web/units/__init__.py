@@ -12,6 +12,7 @@ from services.reference.units import (
     SEARCH_LIMIT_DEFAULT,
     boundary_version,
     search_units,
+    unit_points,
     units_geojson,
 )
 from web import get_engine_for
@@ -36,6 +37,25 @@ def search():
     hits = search_units(get_engine_for(current_app), request.args.get("q", ""), limit=limit)
     response = jsonify(hits)
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/<level>/points")
+def points(level: str):
+    """One point inside each unit (not its centroid, which can lie outside), e.g. where a
+    project "at a gmina's centre" is placed."""
+    if level not in LEVELS:
+        raise NotFound("no level %(level)r; levels: %(levels)s", level=level,
+                       levels=', '.join(LEVELS))
+    voivodeship = request.args.get("voivodeship") or None
+    engine = get_engine_for(current_app)
+    etag = f"b{boundary_version(engine)}-{level}-points-{voivodeship}"
+    if etag in request.if_none_match:
+        return current_app.response_class(status=304, headers={"ETag": f'"{etag}"'})
+    response = current_app.response_class(
+        unit_points(engine, level, voivodeship=voivodeship), mimetype="application/geo+json",
+        headers={"Cache-Control": "public, max-age=300"})
+    response.set_etag(etag)
     return response
 
 

@@ -84,6 +84,23 @@
     });
   }
 
+  /* What a failure is called in a message. An API refusal carries a status (api() above)
+     and the server's own words, in the user's language; a fetch outside api() that never
+     reached the server rejects with a TypeError whose words are the browser's; anything else
+     is a mistake of the page's code, whose English text would mean nothing to the user: it
+     goes to the console for whoever fixes it, the user is asked to reload. */
+  function reason(error) {
+    if (error && typeof error.status === "number") {
+      return error.message || (error.status === 0 ? t("The server could not be reached; check the connection and try again") : "");
+    }
+    if (error && error.name === "AbortError") { return ""; }
+    if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message || "")) {
+      return t("The server could not be reached; check the connection and try again");
+    }
+    console.error(error);
+    return t("Something went wrong in the page; reload it and try again");
+  }
+
   /* Drafts: whatever is typed into a form is kept until it is saved. */
   function keepDraft(form, key) {
     var stored = localStorage.getItem(key);
@@ -149,6 +166,6 @@
     if (window.PARTNERSTWA_MAPS) { mapsWithoutFeatureStops(window.PARTNERSTWA_MAPS); }
   }
 
-  window.P = {t: t, plural: plural, fmt: fmt, el: el, message: message, api: api, keepDraft: keepDraft,
+  window.P = {t: t, plural: plural, fmt: fmt, el: el, message: message, api: api, reason: reason, keepDraft: keepDraft,
               whenMap: whenMap, ramp: ramp, LISA: LISA, lang: lang};
 })();

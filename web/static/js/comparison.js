@@ -26,7 +26,7 @@
       if (year === null) { return; }
       cols.push({key: code, label: name(code) + " (" + year + ")", get: function (u) { return u.indicators[code] ? u.indicators[code].value : null; }});
     });
-    cols.push({key: "high_risk_share", label: t("High-High (hot spot)") + " %", get: function (u) { return u.high_risk_share === null || u.high_risk_share === undefined ? null : 100 * u.high_risk_share; }, digits: 0});
+    cols.push({key: "high_risk_share", label: t("Share of gminas in High-High clusters (LISA), %"), get: function (u) { return u.high_risk_share === null || u.high_risk_share === undefined ? null : 100 * u.high_risk_share; }, digits: 0});
     cols.push({key: "projects", label: t("projects"), get: function (u) { return u.projects === undefined ? null : u.projects; }, digits: 0});
     cols.push({key: "projects_cost_pln", label: t("total cost") + " [zł]", get: function (u) { return u.projects_cost_pln === undefined ? null : u.projects_cost_pln; }, digits: 0});
     return cols;
@@ -212,10 +212,10 @@
         renderTable();
         renderProfile();
         document.body.dataset.ready = "1";
-      }).catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
+      }).catch(function (error) { P.message(t("Could not load the map data"), "error", P.reason(error)); });
       var left = document.getElementById("left-indicator"), right = document.getElementById("right-indicator");
       function both() { return Promise.all([paintMap(maps[0], 0, left.value), paintMap(maps[1], 1, right.value)]); }
-      function failed(error) { P.message(t("Could not load the map data"), "error", error.message); }
+      function failed(error) { P.message(t("Could not load the map data"), "error", P.reason(error)); }
       // The two indicators in the URL: a link or a reload shows the same pair; a code not
       // held keeps the default and says so.
       var asked = window.PMapState.read(), problems = [];
@@ -229,7 +229,7 @@
       left.addEventListener("change", function () { remember(); paintMap(maps[0], 0, left.value).catch(failed); });
       right.addEventListener("change", function () { remember(); paintMap(maps[1], 1, right.value).catch(failed); });
       if (asked.left || asked.right) { remember(); }  // a link with a pair says what is shown
-      both().catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
+      both().catch(function (error) { P.message(t("Could not load the map data"), "error", P.reason(error)); });
     }
     if (window.PARTNERSTWA_MAPS.length >= 2) { start(); } else { document.addEventListener("partnerstwa:map", function h() { if (window.PARTNERSTWA_MAPS.length >= 2) { document.removeEventListener("partnerstwa:map", h); start(); } }); }
   });

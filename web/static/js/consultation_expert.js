@@ -37,7 +37,7 @@
             {method: "POST", json: body}).then(function (opened) {
         window.location.href = "/partnerships/" + encodeURIComponent(pid) + "/consultations/" + opened.id;
       }, function (error) {
-        status.textContent = t("Could not save") + ": " + error.message;
+        status.textContent = t("Could not save") + ": " + P.reason(error);
         status.className = "form-status error";
         var field = error.body && (error.body.field || "").split(".")[0];
         if (field && f[field] && f[field].focus) { f[field].setAttribute("aria-invalid", "true"); f[field].focus(); }
@@ -84,11 +84,23 @@
     }
   }
 
+  /* "YYYY-MM-DD HH:MM" in Polish time (the column says so), whatever the browser's zone. */
+  var polishClock = new Intl.DateTimeFormat("en-GB", {timeZone: "Europe/Warsaw",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    hourCycle: "h23"});
+  function polishTime(iso) {
+    var moment = iso ? new Date(iso) : null;
+    if (!moment || isNaN(moment.getTime())) { return iso || ""; }
+    var part = {};
+    polishClock.formatToParts(moment).forEach(function (p) { part[p.type] = p.value; });
+    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute;
+  }
+
   function moderationRow(feature) {
     var p = feature.properties;
     var row = el("tr", {class: p.hidden ? "hidden-place" : "", "data-place": p.id}, [
       el("td", {text: String(p.id)}), el("td", {text: labels[p.category] || p.category}),
-      el("td", {text: p.comment || "–"}), el("td", {text: (p.created_at || "").slice(0, 16).replace("T", " ")}),
+      el("td", {text: p.comment || "–"}), el("td", {text: polishTime(p.created_at)}),
       el("td", {text: p.hidden ? t("hidden") + ": " + (p.hidden_reason || "") : t("visible")})]);
     if (config.can_write) {
       var cell = el("td");
@@ -115,7 +127,7 @@
     P.api(config.moderation_url + placeId + "/moderation", {method: "POST", json: body}).then(function () {
       P.message(t("Saved"), "success");
       load();
-    }, function (error) { P.message(t("Could not save"), "error", error.message); });
+    }, function (error) { P.message(t("Could not save"), "error", P.reason(error)); });
   }
 
   function summarise(summary) {
@@ -149,7 +161,7 @@
     }).then(function (summary) {
       summarise(summary);
       document.body.dataset.ready = "1";
-    }, function (error) { P.message(t("Could not load the map data"), "error", error.message); });
+    }, function (error) { P.message(t("Could not load the map data"), "error", P.reason(error)); });
   }
 
   var edit = document.getElementById("edit-consultation");
@@ -159,12 +171,14 @@
       var f = edit.elements, status = document.getElementById("edit-status");
       var body = {title: f.title.value, introduction: f.introduction.value,
                   controller: f.controller.value, purpose: f.purpose.value};
-      if (f.closes_at.value) { body.closes_at = f.closes_at.value + "T23:59:59"; }
+      /* A date is the last day: the server closes at its end, 24:00 Polish time. Sent only
+         when changed, so an edit of the title keeps a closing hour set through the API. */
+      if (f.closes_at.value && f.closes_at.value !== f.closes_at.defaultValue) { body.closes_at = f.closes_at.value; }
       status.textContent = t("Saving…");
       P.api(edit.dataset.url, {method: "PATCH", json: body}).then(function () {
         window.location.reload();
       }, function (error) {
-        status.textContent = t("Could not save") + ": " + error.message;
+        status.textContent = t("Could not save") + ": " + P.reason(error);
         status.className = "form-status error";
         var field = error.body && (error.body.field || "").split(".")[0];
         if (field && f[field] && f[field].focus) { f[field].setAttribute("aria-invalid", "true"); f[field].focus(); }
@@ -177,7 +191,7 @@
     closeButton.addEventListener("click", function () {
       P.api(closeButton.dataset.url, {method: "PATCH", json: {status: "closed"}}).then(function () {
         window.location.reload();
-      }, function (error) { P.message(t("Could not save"), "error", error.message); });
+      }, function (error) { P.message(t("Could not save"), "error", P.reason(error)); });
     });
   }
   load();

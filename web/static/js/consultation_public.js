@@ -25,7 +25,11 @@
   }
   var outline = config.outline ? L.geoJSON(config.outline, {interactive: false,
     style: {color: "#1b4965", weight: 3, fillOpacity: 0.04}}).addTo(map) : null;
-  if (outline) { map.fitBounds(outline.getBounds()); } else { map.setView([52.1, 19.4], 6); }
+  /* The whole partnership: at the start, and again once an answer has been sent. */
+  function showPartnership() {
+    if (outline) { map.fitBounds(outline.getBounds()); } else { map.setView([52.1, 19.4], 6); }
+  }
+  showPartnership();
   L.control.scale({metric: true, imperial: false}).addTo(map);
   var box = map.getContainer();
   box.setAttribute("role", "application");
@@ -181,6 +185,10 @@
           list.replaceChildren();
           form.reset();
           renumber();
+          map.closePopup();
+          if (map.pm && map.pm.disableDraw) { map.pm.disableDraw(); }
+          document.getElementById("gmina-jump").value = "";
+          showPartnership();
           say(t("Thank you! Your answer has been sent."), "success");
           document.body.dataset.sent = String(answer.id || "");
           status.setAttribute("tabindex", "-1");

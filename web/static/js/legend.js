@@ -5,7 +5,8 @@
 
    Used by the overview, comparison, national and workspace pages:
      PLegend.choropleth(data, {noData})       -> model of an indicator map (/indicators/x/map)
-     PLegend.lisa(run, labels, {indicator, alpha, fdr, noData}) -> model of a LISA map
+     PLegend.lisa(run, labels, {indicator, alpha, fdr, noData, extent}) -> model of a LISA map
+       (labels: those of the gminas drawn; extent: the name of what the map shows)
      PLegend.categories(title, rows, meta)    -> model of anything else (rows: fill, label, count)
      PLegend.render(box, model)               -> fills the element (a <section class="legend">)
      PLegend.draw(ctx, model, x, y, width)    -> draws it on a canvas, returns the height used
@@ -140,6 +141,8 @@
         (fdr ? t("with the false discovery rate") : t("without correction"))];
     var perms = (run.parameters || {}).permutations;
     if (perms) { meta.push(P.plural("permutations", perms)); }
+    // The counts are of the gminas the map shows (a voivodeship of a national run): say so.
+    if (opts.extent) { meta.push({key: "extent", text: t("Counts of gminas in the visible extent") + ": " + opts.extent}); }
     var m = run.summary && run.summary.moran;
     if (m) {
       meta.push({key: "moran", text: t("Global Moran's I") + ": " + P.fmt(m.I, 3) + (m.z_norm === null || m.z_norm === undefined ? "" : " · z = " + P.fmt(m.z_norm, 2)) +

@@ -344,6 +344,16 @@
 
   function show(run) {
     build().hidden = false;
+    // the same run shown again (the map repainted) keeps its plot and the reader's choices
+    if (view.run && view.run.id === run.id && view.scatter) {
+      // the map was repainted with the run's stored labels: give it the reader's rule again;
+      // the plot and the significance map show the same run and labels, so they stay as drawn
+      view.run = run;
+      O.setLabels(view.labels, {alpha: view.alpha, fdr: view.fdr});
+      return;
+    }
+    // data-run says which run the plot shows: never a stale one while the next loads
+    delete view.section.dataset.run;
     if (view.run && view.run.id !== run.id) { view.selected = new Set(); }
     view.run = run;
     var alpha = Number((run.parameters && run.parameters.alpha) || 0.05);
@@ -367,7 +377,7 @@
         view.section.dataset.run = String(run.id);
       }).catch(function (error) {
         if (error.name === "AbortError" || mine !== view.request) { return; }
-        document.getElementById("moran-plot").replaceChildren(el("p", {class: "error", text: error.message}));
+        document.getElementById("moran-plot").replaceChildren(el("p", {class: "error", text: P.reason(error)}));
       });
   }
 

@@ -106,7 +106,7 @@
       document.body.dataset.ready = "1";
     }).catch(function (error) {
       if (request !== mine || error.name === "AbortError") { return; }
-      P.message(t("Could not load the map data"), "error", error.message);
+      P.message(t("Could not load the map data"), "error", P.reason(error));
     });
   }
 
@@ -132,6 +132,6 @@
       outlines = collection;
       renderMap();
       document.body.dataset.ready = "1";
-    }).catch(function (error) { P.message(t("Could not load the map data"), "error", error.message); });
+    }).catch(function (error) { P.message(t("Could not load the map data"), "error", P.reason(error)); });
   });
 })();

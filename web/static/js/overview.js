@@ -124,9 +124,16 @@
     if (mode() === "lisa") {
       if (!state.run) { Legend.render(box, null); return; }
       var rule = state.significance || {};
-      var labels = state.labels || {};
-      state.legend = Legend.lisa(state.run, labels, {
-        indicator: catalogue[state.run.indicator], alpha: rule.alpha, fdr: rule.fdr,
+      var labels = state.labels || {}, shown = {};
+      // Count the gminas drawn (one voivodeship when the scope is one), not the whole run.
+      if (state.layer) {
+        state.layer.eachLayer(function (l) {
+          var code = l.feature.properties.teryt;
+          if (labels[code] !== undefined) { shown[code] = labels[code]; }
+        });
+      }
+      state.legend = Legend.lisa(state.run, shown, {
+        indicator: catalogue[state.run.indicator], alpha: rule.alpha, fdr: rule.fdr, extent: areaName(),
         subtitle: optionText(controls.run), noData: missing(function (c) { return labels[c] !== undefined; })});
     } else {
       var data = state.data;
@@ -192,7 +199,7 @@
     var mine = ticket("geometry");
     return whileCurrent(mine, function () {
       return fetch("/api/v1/layers/gmina?" + params, {signal: mine.signal}).then(function (r) {
-        if (!r.ok) { throw new Error(r.statusText); }
+        if (!r.ok) { var failure = new Error(r.statusText); failure.status = r.status; throw failure; }
         return r.json();
       });
     }).then(function (collection) {
@@ -337,7 +344,7 @@
       });
       box.appendChild(table);
       box.dataset.teryt = teryt;
-    }).catch(function (error) { box.replaceChildren(el("p", {class: "error", text: error.message})); });
+    }).catch(function (error) { box.replaceChildren(el("p", {class: "error", text: P.reason(error)})); });
   }
 
   /* ---------- the map's state in the URL ---------- */
@@ -401,7 +408,7 @@
 
   function refresh() {
     return loadGeometry().then(loadValues).catch(function (error) {
-      P.message(t("Could not load the map data"), "error", error.message);
+      P.message(t("Could not load the map data"), "error", P.reason(error));
     });
   }
 
@@ -447,5 +454,5 @@
     });
   });
 
-  function fail(error) { P.message(t("Could not load the map data"), "error", error.message); }
+  function fail(error) { P.message(t("Could not load the map data"), "error", P.reason(error)); }
 })();

@@ -74,7 +74,7 @@
         .then(function (found) { if (request === mine) { show(found); } })
         .catch(function (error) {
           if (request !== mine || error.name === "AbortError") { return; }
-          if (status) { status.textContent = error.message; }
+          if (status) { status.textContent = P.reason(error); }
         });
     }
 

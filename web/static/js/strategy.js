@@ -1,98 +1,17 @@
-/* The strategy page: goals with result indicators, texts, and each project's schedule,
-   feasibility and finance, saved through /api/v1/partnerships/<pid>/strategy.
-
-   Every form is checked at the field with the server's own rules (services/strategy/checks.py
-   and plans.py: target years not in the past, a task not ending before it starts, amounts in
-   złoty with at most two decimals, eligible not above total, entered shares adding up to
-   exactly 100%); the server checks again and its refusal is shown at the field it names. */
+/* The strategy page: goals with their result indicators and directions (each direction's
+   projects chosen from a searchable list, as a partnership may have hundreds), and the
+   statutory texts, saved through /api/v1/partnerships/<pid>/strategy. The project package is
+   strategy_projects.js; the forms' shared helpers are strategy_forms.js. */
 (function () {
   "use strict";
-  var P = window.P, t = P.t;
+  var P = window.P, t = P.t, F = window.StrategyForms;
   var root = document.getElementById("strategy");
   if (!root) { return; }
   var data = JSON.parse(document.getElementById("strategy-data").textContent);
   var api = root.dataset.api;
   var thisYear = new Date().getFullYear();
-
-  /* -- messages at the field ------------------------------------------------------------ */
-  function errorBox(field) {
-    var id = field.getAttribute("aria-describedby");
-    var box = id && document.getElementById(id);
-    if (!box) {
-      box = field.parentNode.querySelector(":scope > .field-error");
-      if (!box) {
-        box = P.el("span", {"class": "field-error", role: "alert",
-                            id: "err-" + Math.random().toString(36).slice(2)});
-        field.insertAdjacentElement("afterend", box);
-      }
-      field.setAttribute("aria-describedby", box.id);
-    }
-    return box;
-  }
-
-  function clear(form) {
-    form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
-    form.querySelectorAll(".field-error").forEach(function (b) { b.textContent = ""; });
-    var summary = form.querySelector(".form-errors");
-    summary.hidden = true;
-    summary.replaceChildren();
-  }
-
-  /* problems: [{field: element, text}] -> shown beside each field and listed at the top. */
-  function report(form, problems) {
-    var summary = form.querySelector(".form-errors");
-    summary.replaceChildren(P.el("p", {text: t("Correct the marked fields")}));
-    var list = P.el("ul");
-    problems.forEach(function (p) {
-      if (p.field) {
-        var folded = p.field.closest("details");
-        if (folded) { folded.open = true; }
-        p.field.setAttribute("aria-invalid", "true");
-        errorBox(p.field).textContent = p.text;
-      }
-      list.appendChild(P.el("li", {text: p.text}));
-    });
-    summary.appendChild(list);
-    summary.hidden = false;
-    var first = problems[0] && problems[0].field;
-    if (first && first.focus) { first.focus(); }
-  }
-
-  function serverError(form, error) {
-    if (error.status === 409) {
-      P.message(t("Someone else changed this in the meantime"), "conflict",
-                t("Your version is kept in the history; reload to see the current one and apply your changes again."));
-    }
-    var name = error.body && error.body.field;
-    var field = name ? form.querySelector("[data-field='" + name.replace(/'/g, "") + "']") : null;
-    if (!field && name) {  // "lines[1].total" -> the lines fieldset; "shares" -> its fieldset
-      field = form.querySelector("[data-field='" + name.split(/[.[]/)[0] + "']");
-    }
-    report(form, [{field: field, text: error.message}]);
-  }
-
-  /* -- numbers as people type them --------------------------------------------------------- */
-  function decimalText(value) {
-    return String(value).replace(/[\s\u00a0]/g, "").replace(",", ".");
-  }
-  function isNumber(value) { return /^-?\d+(\.\d{1,4})?$/.test(decimalText(value)); }
-  function isMoney(value) { return /^\d+(\.\d{1,2})?$/.test(decimalText(value)); }
-  /* An amount in grosze (an integer), for exact comparisons. */
-  function grosze(value) {
-    var parts = decimalText(value).split(".");
-    return Number(parts[0]) * 100 + Number(((parts[1] || "") + "00").slice(0, 2));
-  }
-  /* A percent in ten-thousandths (an integer): "33,33" -> 333300. */
-  function tenThousandths(value) {
-    var parts = decimalText(value).split(".");
-    return Number(parts[0]) * 10000 + Number(((parts[1] || "") + "0000").slice(0, 4));
-  }
-
-  function done(message, hash) {
-    P.message(message || t("Saved"), "info");
-    if (hash) { window.location.hash = hash; }
-    window.location.reload();
-  }
+  var clear = F.clear, report = F.report, serverError = F.serverError, done = F.done;
+  var decimalText = F.decimalText, isNumber = F.isNumber;
 
   /* -- goals: several indicators and directions per goal; the same form adds and edits ---- */
   var goalForm = document.getElementById("goal-form");
@@ -137,6 +56,73 @@
     });
   }
 
+  /* -- the projects of a direction: a searchable list, not a box per project -------------- */
+  /* Every project of the partnership, as its card in the project package names it. */
+  var projects = Array.prototype.map.call(document.querySelectorAll("#projects details.project-card"),
+    function (card) {
+      var title = card.querySelector(".project-title").textContent.trim();
+      return {id: Number(card.dataset.project), title: title, key: F.folded(title)};
+    });
+  var LISTED = 20;  // projects offered at once; typing narrows them
+
+  function projectBox(p, checked) {
+    return P.el("li", {}, [P.el("label", {}, [
+      P.el("input", {type: "checkbox", name: "project_ids", value: String(p.id), checked: checked ? "" : null}),
+      " " + p.title])]);
+  }
+
+  function pickerNote(row, matching) {
+    var picker = row.querySelector(".project-picker");
+    if (matching !== undefined) { picker.dataset.matching = String(matching); }
+    var found = Number(picker.dataset.matching || 0);
+    var note = picker.dataset.count.replace("{found}", found).replace("{total}", projects.length)
+      .replace("{chosen}", row.chosen.size);
+    if (found > LISTED) { note += " " + picker.dataset.first.replace("{n}", LISTED); }
+    picker.querySelector(".find-count").textContent = note;
+  }
+
+  /* The chosen projects (checked) above the first LISTED others matching what is typed. */
+  function drawPicker(row) {
+    var picker = row.querySelector(".project-picker"), find = picker.querySelector(".project-find");
+    if (!find) { return; }  // the partnership has no projects
+    var words = F.folded(find.value).split(" ").filter(Boolean);
+    var matching = projects.filter(function (p) {
+      return !row.chosen.has(p.id) && words.every(function (w) { return p.key.indexOf(w) >= 0; });
+    });
+    var picked = picker.querySelector(".picked"), found = picker.querySelector(".found");
+    picked.replaceChildren.apply(picked, projects.filter(function (p) { return row.chosen.has(p.id); })
+      .map(function (p) { return projectBox(p, true); }));
+    picked.hidden = !row.chosen.size;
+    found.replaceChildren.apply(found, matching.slice(0, LISTED).map(function (p) { return projectBox(p, false); }));
+    pickerNote(row, matching.length);
+  }
+
+  function wirePicker(row) {
+    var picker = row.querySelector(".project-picker"), find = picker.querySelector(".project-find");
+    row.chosen = new Set();
+    if (!find) { return; }
+    find.addEventListener("input", function () { drawPicker(row); });
+    find.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {  // not the goal's submit: on to the first project found
+        event.preventDefault();
+        var first = picker.querySelector(".found input");
+        if (first) { first.focus(); }
+      }
+    });
+    // A box ticked or cleared stays where it is (and the focus with it) until the next search.
+    picker.addEventListener("change", function (event) {
+      if (event.target.name !== "project_ids") { return; }
+      var id = Number(event.target.value);
+      if (event.target.checked) { row.chosen.add(id); } else { row.chosen.delete(id); }
+      pickerNote(row);
+    });
+    drawPicker(row);
+  }
+
+  function chosenIds(row) {
+    return Array.from(row.chosen).sort(function (a, b) { return a - b; });
+  }
+
   function wireRow(row, kind) {
     row.querySelector(".remove-row").addEventListener("click", function () {
       var next = row.nextElementSibling || row.previousElementSibling;
@@ -149,6 +135,8 @@
       row.querySelector("[name=indicator]").addEventListener("change", function () { showBaseline(row); });
       row.querySelector("[name=baseline_year]").addEventListener("change", function () { showBaseline(row); });
       showBaseline(row);
+    } else {
+      wirePicker(row);
     }
   }
 
@@ -195,7 +183,7 @@
     form.querySelectorAll(".indicator-row").forEach(function (row) { out = out.concat(rowProblems(row)); });
     form.querySelectorAll(".direction-row").forEach(function (row) {
       var title = row.querySelector("[name=direction_title]");
-      if (!title.value.trim() && row.querySelector("input[name=project_ids]:checked")) {
+      if (!title.value.trim() && row.chosen.size) {
         out.push({field: title, text: t("Fill this in")});
       }
     });
@@ -225,9 +213,7 @@
     });
     form.querySelectorAll(".direction-row").forEach(function (row) {
       var title = row.querySelector("[name=direction_title]").value.trim();
-      var projects = Array.prototype.filter.call(row.querySelectorAll("input[name=project_ids]"),
-        function (c) { return c.checked; }).map(function (c) { return Number(c.value); });
-      if (title) { body.directions.push(withId(row, {title: title, project_ids: projects})); }
+      if (title) { body.directions.push(withId(row, {title: title, project_ids: chosenIds(row)})); }
     });
     return body;
   }
@@ -290,9 +276,8 @@
       if (!item) { return; }
       row.dataset.id = item.id;
       row.querySelector("[name=direction_title]").value = item.title;
-      row.querySelectorAll("input[name=project_ids]").forEach(function (box) {
-        box.checked = item.project_ids.indexOf(Number(box.value)) >= 0;
-      });
+      row.chosen = new Set(item.project_ids);
+      drawPicker(row);
     });
     setMode(goal);
     goalForm.scrollIntoView();
@@ -330,7 +315,7 @@
   document.querySelectorAll(".edit-goal").forEach(function (button) {
     button.addEventListener("click", function () {
       P.api(api + "/goals/" + button.dataset.goal)
-        .then(editGoal, function (error) { P.message(t("Could not load"), "error", error.message); });
+        .then(editGoal, function (error) { P.message(t("Could not load"), "error", P.reason(error)); });
     });
   });
 
@@ -339,7 +324,7 @@
       if (!window.confirm(t("Delete the goal with its indicators and directions?"))) { return; }
       P.api(api + "/goals/" + button.dataset.goal + "?version=" + button.dataset.version, {method: "DELETE"})
         .then(function () { done(t("Saved"), "goals"); },
-              function (error) { P.message(t("Could not save"), "error", error.message); });
+              function (error) { P.message(t("Could not save"), "error", P.reason(error)); });
     });
   });
 
@@ -364,201 +349,6 @@
     });
   }
 
-  /* -- project plans ----------------------------------------------------------------------- */
-  function kindOptions(table) {
-    return data.kinds[table].map(function (k) { return P.el("option", {value: k.code, text: k.label}); });
-  }
-
-  function addTask(form) {
-    var body = form.querySelector("table.tasks tbody"), n = body.rows.length;
-    body.appendChild(P.el("tr", {}, [
-      P.el("td", {}, [P.el("input", {name: "task-name", "aria-label": t("Task") + " " + (n + 1), "data-field": "tasks[" + n + "].name"})]),
-      P.el("td", {}, [P.el("input", {type: "date", name: "task-start", "aria-label": t("Start") + " " + (n + 1), "data-field": "tasks[" + n + "].start"})]),
-      P.el("td", {}, [P.el("input", {type: "date", name: "task-end", "aria-label": t("End") + " " + (n + 1), "data-field": "tasks[" + n + "].end"})]),
-      P.el("td", {}, [P.el("input", {type: "checkbox", name: "task-milestone", "aria-label": t("Milestone") + " " + (n + 1)})])]));
-    body.rows[n].querySelector("input").focus();
-  }
-
-  function addLine(form) {
-    var body = form.querySelector("table.lines tbody"), n = body.rows.length;
-    body.appendChild(P.el("tr", {}, [
-      P.el("td", {}, [P.el("input", {type: "number", min: "2000", max: "2100", name: "line-year", value: String(thisYear), "aria-label": t("Year") + " " + (n + 1), "data-field": "lines[" + n + "].year"})]),
-      P.el("td", {}, [P.el("select", {name: "line-category", "aria-label": t("Category") + " " + (n + 1), "data-field": "lines[" + n + "].category"}, kindOptions("budget_category"))]),
-      P.el("td", {}, [P.el("input", {name: "line-total", inputmode: "decimal", "aria-label": t("Total cost (PLN)") + " " + (n + 1), "data-field": "lines[" + n + "].total"})]),
-      P.el("td", {}, [P.el("input", {name: "line-eligible", inputmode: "decimal", "aria-label": t("Eligible cost (PLN)") + " " + (n + 1), "data-field": "lines[" + n + "].eligible"})])]));
-    body.rows[n].querySelector("input").focus();
-  }
-
-  /* The plan as the API takes it, and the problems found on the way. */
-  function readPlan(form) {
-    var out = {tasks: [], feasibility: [], lines: [], shares: []}, problems = [];
-    form.querySelectorAll("table.tasks tbody tr").forEach(function (row) {
-      var name = row.querySelector("[name=task-name]"), start = row.querySelector("[name=task-start]"),
-          end = row.querySelector("[name=task-end]");
-      if (!name.value.trim() && !start.value && !end.value) { return; }  // an empty row is left out
-      if (!name.value.trim()) { problems.push({field: name, text: t("Fill this in")}); }
-      if (!start.value) { problems.push({field: start, text: t("Type a date")}); }
-      if (!end.value) { problems.push({field: end, text: t("Type a date")}); }
-      if (start.value && end.value && end.value < start.value) { problems.push({field: end, text: t("The end comes before the start")}); }
-      out.tasks.push({name: name.value.trim(), start: start.value, end: end.value,
-                      milestone: row.querySelector("[name=task-milestone]").checked});
-    });
-    form.querySelectorAll("table.feasibility tbody tr").forEach(function (row) {
-      out.feasibility.push({item: row.dataset.item, status: row.querySelector("[name=feas-status]").value,
-                            date: row.querySelector("[name=feas-date]").value || null,
-                            note: row.querySelector("[name=feas-note]").value.trim()});
-    });
-    form.querySelectorAll("table.lines tbody tr").forEach(function (row) {
-      var year = row.querySelector("[name=line-year]"), total = row.querySelector("[name=line-total]"),
-          eligible = row.querySelector("[name=line-eligible]");
-      if (!total.value.trim() && !eligible.value.trim()) { return; }
-      [total, eligible].forEach(function (f) {
-        if (!isMoney(f.value)) { problems.push({field: f, text: t("Type an amount in złoty with at most two decimals, not negative")}); }
-      });
-      if (isMoney(total.value) && isMoney(eligible.value) && grosze(eligible.value) > grosze(total.value)) {
-        problems.push({field: eligible, text: t("The eligible cost is greater than the total cost")});
-      }
-      out.lines.push({year: Number(year.value), category: row.querySelector("[name=line-category]").value,
-                      total: decimalText(total.value), eligible: decimalText(eligible.value)});
-    });
-    var rate = form.elements.rate;
-    var rateText = decimalText(rate.value || "0");
-    if (!/^\d+(\.\d{1,2})?$/.test(rateText) || Number(rateText) > 100) {
-      problems.push({field: rate, text: t("Type a percentage from 0 to 100")});
-    } else {
-      out.cofinancing_rate = (Number(rateText) / 100).toFixed(4);
-    }
-    out.split_method = form.elements.split_method.value;
-    var sum = 0, sharesBox = form.querySelector("fieldset.shares");
-    form.querySelectorAll("input[name=share]").forEach(function (f) {
-      if (!f.value.trim()) { return; }
-      if (!isNumber(f.value) || tenThousandths(f.value) <= 0) { problems.push({field: f, text: t("Type a percentage from 0 to 100")}); return; }
-      sum += tenThousandths(f.value);
-      out.shares.push({teryt: f.dataset.teryt, share: decimalText(f.value)});
-    });
-    if (out.split_method === "entered" && sum !== 1000000) {
-      problems.push({field: sharesBox, text: t("The shares must add up to exactly 100%") + " (" + P.fmt(sum / 10000, 4) + "%)"});
-    }
-    return {body: out, problems: problems};
-  }
-
-  document.querySelectorAll("form.plan-form").forEach(function (form) {
-    form.querySelector(".add-task").addEventListener("click", function () { addTask(form); });
-    form.querySelector(".add-line").addEventListener("click", function () { addLine(form); });
-    form.elements.split_method.addEventListener("change", function () {
-      if (form.elements.split_method.value === "entered") { form.querySelector("details.shares-box").open = true; }
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clear(form);
-      var plan = readPlan(form);
-      if (plan.problems.length) { report(form, plan.problems); return; }
-      plan.body.version = Number(form.dataset.version);
-      P.message(t("Saving…"), "info");
-      P.api(api + "/projects/" + form.dataset.project, {method: "PUT", json: plan.body})
-        .then(function () { done(t("Saved"), "project-" + form.dataset.project); },
-              function (error) { serverError(form, error); });
-    });
-  });
-
-  /* -- version history with restore (goals, texts, plans) ---------------------------------- */
-  var ACTIONS = {create: t("created"), update: t("changed"), "delete": t("deleted"), restore: t("restored")};
-
-  function showHistory(box) {
-    var list = box.querySelector(".history-list");
-    list.replaceChildren(P.el("p", {"class": "muted", text: t("Loading…")}));
-    P.api(box.dataset.history).then(function (versions) {
-      var current = Number(box.dataset.version);
-      var rows = versions.slice().reverse().map(function (v) {
-        var accepted = v.outcome === "accepted";
-        var cell = P.el("td");
-        if (accepted && v.version !== current && v.action !== "delete") {
-          var button = P.el("button", {type: "button", "class": "restore", "data-restore": String(v.version),
-                                       text: t("Restore version") + " " + v.version});
-          button.addEventListener("click", function () { restore(box, v.version, button); });
-          cell.appendChild(button);
-        } else if (accepted && v.version === current) {
-          cell.textContent = t("current");
-        }
-        return P.el("tr", {"data-version": accepted ? String(v.version) : "", "class": v.outcome}, [
-          P.el("td", {text: accepted ? String(v.version) : t("refused (stale)")}),
-          P.el("td", {text: ACTIONS[v.action] || v.action}),
-          P.el("td", {text: v.author || ""}),
-          P.el("td", {text: new Date(v.created_at).toLocaleString(document.documentElement.lang || "pl")}),
-          P.el("td", {text: v.comment || ""}), cell]);
-      });
-      list.replaceChildren(P.el("div", {"class": "table-scroll", tabindex: "0", role: "group",
-                                        "aria-label": t("Version history")}, [
-        P.el("table", {"class": "data history-table"}, [
-          P.el("thead", {}, [P.el("tr", {}, [t("Version"), t("Change"), t("Author"), t("When"),
-            t("Comment"), t("Restore")].map(function (h) { return P.el("th", {scope: "col", text: h}); }))]),
-          P.el("tbody", {}, rows)])]));
-    }, function (error) {
-      list.replaceChildren(P.el("p", {"class": "warning", text: error.message}));
-    });
-  }
-
-  function restore(box, version, button) {
-    if (!window.confirm(t("Restore version") + " " + version + "?")) { return; }
-    button.disabled = true;
-    P.api(box.dataset.restore, {method: "POST", json: {restore: version, version: Number(box.dataset.version)}})
-      .then(function () { done(t("Saved"), box.closest("[id]") ? box.closest("[id]").id : ""); },
-            function (error) {
-              button.disabled = false;
-              if (error.status === 409) {
-                P.message(t("Someone else changed this in the meantime"), "conflict", error.message);
-              }
-              var list = box.querySelector(".history-list");
-              var note = list.querySelector(".history-error") || list.insertBefore(
-                P.el("p", {"class": "history-error warning", role: "alert"}), list.firstChild);
-              note.textContent = error.message;
-            });
-  }
-
-  document.querySelectorAll("details.history").forEach(function (box) {
-    box.addEventListener("toggle", function () { if (box.open) { showHistory(box); } });
-  });
-
-  /* -- who a project serves (GET …/projects/<id>/reach) ------------------------------------ */
-  function people(value) { return P.fmt(Math.round(value), 0); }
-
-  /* Loaded when a card comes into view, one request at a time: a partnership with a hundred
-     projects must not send a hundred buffer computations at once. */
-  var reachQueue = Promise.resolve();
-  var reachInView = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (!entry.isIntersecting) { return; }
-      reachInView.unobserve(entry.target);
-      reachQueue = reachQueue.then(function () { return loadReach(entry.target); });
-    });
-  }, {rootMargin: "300px"});
-  document.querySelectorAll("section.reach").forEach(function (box) { reachInView.observe(box); });
-
-  function loadReach(box) {
-    var body = box.querySelector(".reach-body");
-    return P.api(box.dataset.reach).then(function (reach) {
-      if (!reach.population_year) {
-        body.replaceChildren(P.el("p", {"class": "muted", text: t("No population data")}));
-        return;
-      }
-      var rows = reach.buffers.map(function (b) {
-        var members = b.gminas.filter(function (g) { return g.member; }).map(function (g) { return g.name; });
-        return P.el("tr", {"data-km": String(b.radius_km)}, [
-          P.el("th", {scope: "row", text: b.radius_km + " km"}),
-          P.el("td", {"class": "population", text: people(b.population)}),
-          P.el("td", {"class": "members", text: members.length ? members.join(", ") : "–"}),
-          P.el("td", {text: String(b.gminas.length)})]);
-      });
-      body.replaceChildren(
-        P.el("div", {"class": "table-scroll", tabindex: "0", role: "group", "aria-label": t("Who it serves")}, [
-          P.el("table", {"class": "data reach-table"}, [
-            P.el("thead", {}, [P.el("tr", {}, [t("Within"), t("Population"), t("Member gminas reached"),
-              t("Gminas touched")].map(function (h) { return P.el("th", {scope: "col", text: h}); }))]),
-            P.el("tbody", {}, rows)])]),
-        P.el("p", {"class": "muted reach-method", text: t("Population") + " " + reach.population_year +
-          " (" + reach.population_indicator + "); " + t("method") + ": " + reach.method}));
-    }, function (error) {
-      body.replaceChildren(P.el("p", {"class": "warning", text: error.message}));
-    });
-  }
+  F.wireHistories(document.getElementById("goals"));
+  F.wireHistories(document.getElementById("statutory-texts"));
 })();

@@ -28,13 +28,7 @@
       },
       onEachFeature: function (f, layer) { popup(layer, f.properties.name); }
     }));
-    add(L.geoJSON(data.projects, {
-      style: function (f) { return {color: f.properties.colour, weight: 4, fillColor: f.properties.colour, fillOpacity: 0.7}; },
-      pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {radius: 7, color: "#fff", weight: 1.5, fillColor: f.properties.colour, fillOpacity: 1});
-      },
-      onEachFeature: function (f, layer) { popup(layer, f.properties.title + (f.properties.theme ? " · " + f.properties.theme : "")); }
-    }));
+    // towns first: a project in a town is drawn over the town's dot, not hidden by it
     var biggest = Math.max.apply(null, data.towns.features.map(function (f) { return f.properties.population || 0; }).concat([1]));
     add(L.geoJSON(data.towns, {
       pointToLayer: function (f, latlng) {
@@ -44,6 +38,13 @@
         popup(layer, f.properties.name);
         layer.bindTooltip(label(f.properties.name), {permanent: true, direction: "right", className: "town-label"});
       }
+    }));
+    add(L.geoJSON(data.projects, {
+      style: function (f) { return {color: f.properties.colour, weight: 4, fillColor: f.properties.colour, fillOpacity: 0.7}; },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {radius: 7, color: "#fff", weight: 1.5, fillColor: f.properties.colour, fillOpacity: 1});
+      },
+      onEachFeature: function (f, layer) { popup(layer, f.properties.title + (f.properties.theme ? " · " + f.properties.theme : "")); }
     }));
     if (bounds && bounds.isValid()) { map.fitBounds(bounds, {padding: [20, 20]}); }
     document.body.dataset.ready = "1";

@@ -29,6 +29,6 @@
     parts.push(P.el("p", {}, [P.el("a", {href: box.dataset.page, text: t("Open the strategy")})]));
     body.replaceChildren.apply(body, parts);
   }, function (error) {
-    body.replaceChildren(P.el("p", {"class": "warning", text: error.message}));
+    body.replaceChildren(P.el("p", {"class": "warning", text: P.reason(error)}));
   });
 })();

@@ -22,6 +22,11 @@
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
+  /* Why a result is not shown: too few answers, or hidden so that a small gmina's result
+     cannot be worked out by subtraction (complementary suppression). */
+  function withheld(r) { return r.suppressed_reason === "complementary" ? texts.complementary : texts.too_few; }
+  /* "0 gmin", "1 gmina", "2 gminy", "5 gmin" (common.js's plural forms of the language). */
+  function gminas(n) { return window.P && window.P.plural ? window.P.plural("gminas", n) : n + " " + texts.gminas; }
   function label(r) {
     return r.measure === "share" ? r.label : (r.measure === "mean" ? texts.mean : texts.top2);
   }
@@ -44,7 +49,7 @@
                           name.length > 28 ? name.slice(0, 27) + "…" : name));
       if (r.suppressed) {
         box.appendChild(svg("rect", {x: left, y: y, width: 60, height: bar, fill: "url(#survey-hatch)", class: "bar-suppressed"}));
-        box.appendChild(svg("text", {x: left + 66, y: y + bar * 0.7, class: "bar-value"}, texts.too_few));
+        box.appendChild(svg("text", {x: left + 66, y: y + bar * 0.7, class: "bar-value"}, withheld(r)));
         return;
       }
       var end = scale(r.estimate);
@@ -101,16 +106,22 @@
       swatch.style.background = COLOURS[i];
       item.appendChild(swatch);
       item.appendChild(document.createTextNode(shown(c.from, l.proportion) + " – " + shown(c.to, l.proportion) +
-                                               " (" + c.count + " " + texts.gminas + ")"));
+                                               " (" + gminas(c.count) + ")"));
       list.appendChild(item);
     });
-    var hatched = document.createElement("li");
-    var sw = document.createElement("span");
-    sw.className = "swatch hatched";
-    hatched.appendChild(sw);
-    hatched.appendChild(document.createTextNode(texts.legend_too_few + " (" + l.suppressed + " " + texts.gminas + ")"));
-    hatched.dataset.suppressed = String(l.suppressed);
-    list.appendChild(hatched);
+    var reasons = l.suppressed_reasons || {too_few: l.suppressed, complementary: 0};
+    [["too_few", texts.legend_too_few], ["complementary", texts.legend_complementary]].forEach(function (kind) {
+      var n = reasons[kind[0]] || 0;
+      if (kind[0] === "complementary" && !n) { return; }  // said only where it happened
+      var hatched = document.createElement("li");
+      var sw = document.createElement("span");
+      sw.className = "swatch hatched";
+      hatched.appendChild(sw);
+      hatched.appendChild(document.createTextNode(kind[1] + " (" + gminas(n) + ")"));
+      hatched.dataset.reason = kind[0];
+      hatched.dataset.suppressed = String(n);
+      list.appendChild(hatched);
+    });
     legend.appendChild(list);
   }
 
@@ -120,7 +131,7 @@
     name.textContent = p.name;
     box.appendChild(name);
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(p.suppressed ? texts.too_few :
+    box.appendChild(document.createTextNode(p.suppressed ? withheld(p) :
       shown(p.estimate, proportion) + " (" + texts.interval + " " + shown(p.ci_low, proportion) + "–" +
       shown(p.ci_high, proportion) + "), " + p.n + " " + texts.answers));
     return box;

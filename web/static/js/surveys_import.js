@@ -85,7 +85,8 @@
   function renderGminas(shown) {
     var body = document.querySelector("#preview-gminas tbody");
     body.replaceChildren();
-    var all = shown.partnership_gminas.map(function (g) { return [g.teryt, g.name + " (" + g.teryt + ")"]; });
+    // "Wysokie Mazowieckie (gmina miejska, 2013011)": the server's label tells twins apart
+    var all = shown.partnership_gminas.map(function (g) { return [g.teryt, g.label || g.name + " (" + g.teryt + ")"]; });
     shown.gminas.forEach(function (g, i) {
       var cell;
       if (g.teryt && g.how !== "decided") {
@@ -133,7 +134,7 @@
     P.api(page.preview_url, {method: "POST", body: formData()}).then(function (shown) {
       document.getElementById("message").hidden = true;
       render(shown);
-    }).catch(function (error) { P.message(t("The file cannot be read"), "error", error.message); });
+    }).catch(function (error) { P.message(t("The file cannot be read"), "error", P.reason(error)); });
   }
 
   function importSurvey() {
@@ -153,7 +154,7 @@
         window.location.assign(window.location.pathname + "?imported=" + done.id);
       }).catch(function (error) {
         button.disabled = false;
-        P.message(t("Nothing was imported"), "error", error.message);
+        P.message(t("Nothing was imported"), "error", P.reason(error));
       });
   }
 
@@ -163,7 +164,7 @@
       P.api(button.dataset.url, {method: "DELETE"}).then(function () {
         button.closest("tr").remove();
         P.message(t("Deleted"), "ok");
-      }).catch(function (error) { P.message(t("Could not delete"), "error", error.message); });
+      }).catch(function (error) { P.message(t("Could not delete"), "error", P.reason(error)); });
     });
   });
   if (form) {

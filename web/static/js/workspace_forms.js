@@ -33,7 +33,7 @@
   /* Problems of one field: [] when it is fine. */
   function problemsOf(field, form) {
     var value = field.value, out = [];
-    if (field.required && !value.trim()) { out.push(t("Fill this in")); }
+    if (field.required && !value.trim()) { out.push(t(field.tagName === "SELECT" ? "Choose one of the options" : "Fill this in")); }
     var limit = Number(field.dataset.limit || 0);
     if (limit && value.trim().length > limit) {
       out.push(P.fmt(value.trim().length, 0) + " " + t("characters; the limit is") + " " + P.fmt(limit, 0) + " — " + t("shorten the text"));
@@ -93,8 +93,8 @@
     var name = error.body && (error.body.field || (error.body.details && error.body.details.field));
     var field = name && form.elements[name];
     if (!field || !field.name) { return false; }
-    show(field, [error.message]);
-    summarise(form, [{field: field, text: labelOf(field) + ": " + error.message}]);
+    show(field, [P.reason(error)]);
+    summarise(form, [{field: field, text: labelOf(field) + ": " + P.reason(error)}]);
     field.focus();
     return true;
   }

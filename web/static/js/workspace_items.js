@@ -9,6 +9,15 @@
   var pid = root.dataset.partnership;
   var ACTIONS = {create: "created", update: "changed", restore: "restored", delete: "deleted"};
 
+  /* An amount as stored: whole złoty without decimals, otherwise with its grosze
+     ("4 500 000,50 zł"), never rounded to the złoty. */
+  function money(value) {
+    if (value === null || value === undefined || value === "") { return "–"; }
+    var n = Number(value), whole = Number.isInteger(n);
+    if (Number.isNaN(n)) { return String(value); }
+    return new Intl.NumberFormat(P.lang, {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2}).format(n) + " " + t("PLN");
+  }
+
   function button(label, name, onclick, extra) {
     return el("button", Object.assign({type: "button", text: label, "aria-label": label + ": " + name, onclick: onclick}, extra || {}));
   }
@@ -20,7 +29,7 @@
     box = el("div", {class: "details", "data-for": trigger.dataset.details, text: t("Loading…")});
     li.appendChild(box);
     trigger.setAttribute("aria-expanded", "true");
-    fill(box).catch(function (error) { box.textContent = t("Could not load") + ": " + error.message; });
+    fill(box).catch(function (error) { box.textContent = t("Could not load") + ": " + P.reason(error); });
   }
 
   function history(kind, item, name, reload) {
@@ -33,7 +42,7 @@
               if (!window.confirm(t("Make version") + " " + v.version + " " + t("the current one?"))) { return; }
               P.api(base + "/restore", {method: "POST", json: {restore: v.version, version: item.version}})
                 .then(function () { P.message(t("Restored"), "ok"); return reload(); })
-                .catch(function (error) { P.message(t("Could not save"), "error", error.message); });
+                .catch(function (error) { P.message(t("Could not save"), "error", P.reason(error)); });
             }) : "";
           return el("tr", {"data-version": v.version === null ? "" : v.version}, [
             el("td", {text: v.version === null ? "–" : String(v.version)}),
@@ -65,7 +74,7 @@
           rows.push(el("tr", {"data-indicator": code}, [el("th", {scope: "row", text: name}), el("td", {class: "num", text: P.fmt(v.value)})]));
         });
         box.replaceChildren(el("table", {class: "data area-stats"}, [el("caption", {class: "muted", text: t("Statistics of") + " " + area.name}), el("tbody", {}, rows)]),
-          el("p", {class: "muted", text: s.gminas.length + " " + t("gminas (shares of their area in the area)") + ": " +
+          el("p", {class: "muted", text: P.plural("gminas", s.gminas.length) + " " + t("(shares of their area in the area)") + ": " +
             s.gminas.map(function (g) { return g.name + " " + P.fmt(100 * g.share, 0) + "%"; }).join(", ")}),
           rasterForm(area, s.rasters || []));
       });
@@ -73,10 +82,12 @@
   }
 
   /* A raster of the data mirror summarised over the area: mean, range and spread, or the
-     shares of land-cover classes; a raster the area does not overlap says so. */
+     shares of land-cover classes. Only the rasters the area meets are offered. */
   function rasterForm(area, rasters) {
     var english = document.documentElement.lang === "en";
     var id = "raster-" + area.id;
+    // The server lists only the rasters whose extent the area meets.
+    if (!rasters.length) { return el("p", {class: "muted raster-none", text: t("No raster of the catalogue covers this area")}); }
     var choice = el("select", {id: id}, rasters.map(function (r) {
       return el("option", {value: r.name, text: english ? r.label_en : r.label_pl});
     }));
@@ -98,7 +109,7 @@
         out.replaceChildren(el("table", {class: "data raster-stats", "data-raster": r.raster}, [el("tbody", {}, rows.map(function (row) {
           return el("tr", {}, [el("th", {scope: "row", text: row[0]}), el("td", {class: "num", text: row[1]})]);
         }))]));
-      }).catch(function (error) { out.replaceChildren(el("p", {class: "error", text: error.message})); });
+      }).catch(function (error) { out.replaceChildren(el("p", {class: "error", text: P.reason(error)})); });
     });
     return el("div", {class: "raster-form"}, [el("label", {for: id, text: t("Raster of the data mirror")}), choice, go, out]);
   }
@@ -108,7 +119,7 @@
       if (!window.confirm(t("Delete") + " „" + name + "”? " + t("It stays in the history."))) { return; }
       P.api("/api/v1/" + kind + "/" + item.id + "?version=" + item.version, {method: "DELETE"})
         .then(function () { P.message(t("Deleted") + ": " + name, "ok"); return reload(); })
-        .catch(function (error) { P.message(t("Could not delete"), "error", error.message); });
+        .catch(function (error) { P.message(t("Could not delete"), "error", P.reason(error)); });
     };
   }
 
@@ -131,8 +142,8 @@
   function areaItem(area, kindLabel, actions) {
     return item("areas", area, area.name, kindLabel + " · " + P.fmt(area.area_km2, 1) + " km² · " + t("Version") + " " + area.version, actions);
   }
-  function projectItem(p, fundingLabel, actions) {
-    return item("projects", p, p.title, (p.cost_pln === null ? "–" : P.fmt(p.cost_pln, 0) + " " + t("PLN")) + " · " + fundingLabel + " · " + t("Version") + " " + p.version, actions);
+  function projectItem(p, fundingLabel, priorityLabel, actions) {
+    return item("projects", p, p.title, money(p.cost_pln) + " · " + fundingLabel + " · " + priorityLabel + " · " + t("Version") + " " + p.version, actions);
   }
 
   /* Import: preview first (nothing written), then the import of what was previewed. */
@@ -146,7 +157,7 @@
       data.append("preview", dry ? "true" : "false");
       return fetch("/api/v1/partnerships/" + encodeURIComponent(pid) + "/projects/import", {method: "POST", body: data,
         headers: {"X-CSRF-Token": document.querySelector("meta[name=csrf-token]").content, Accept: "application/json"}})
-        .then(function (r) { return r.json().then(function (body) { if (!r.ok) { var e = new Error(body.detail || r.statusText); e.body = body; throw e; } return body; }); });
+        .then(function (r) { return r.json().then(function (body) { if (!r.ok) { var e = new Error(body.detail || r.statusText); e.status = r.status; e.body = body; throw e; } return body; }); });
     };
     var refuse = function (text) {
       errorBox.textContent = text; errorBox.hidden = false;
@@ -168,7 +179,7 @@
           parts.push(el("ul", {class: "error"}, result.problems.map(function (w) { return el("li", {text: w}); })));
         }
         var rows = (result.sample || []).map(function (r) {
-          return el("tr", {}, [el("td", {text: r.title || ""}), el("td", {class: "num", text: r.cost_pln === null || r.cost_pln === undefined ? "–" : P.fmt(Number(r.cost_pln), 0)}), el("td", {text: r.funding_source || ""})]);
+          return el("tr", {}, [el("td", {text: r.title || ""}), el("td", {class: "num", text: money(r.cost_pln)}), el("td", {text: r.funding_source || ""})]);
         });
         if (rows.length) {
           parts.push(el("table", {class: "data import-records"}, [el("caption", {class: "muted", text: t("First rows of the file")}),
@@ -178,7 +189,7 @@
         preview.replaceChildren.apply(preview, parts);
         confirmButton.hidden = !!result.problem_count || !result.features;
         if (!confirmButton.hidden) { confirmButton.focus(); }
-      }).catch(function (error) { preview.replaceChildren(); refuse(error.message); });
+      }).catch(function (error) { preview.replaceChildren(); refuse(P.reason(error)); });
     });
     confirmButton.addEventListener("click", function () {
       confirmButton.disabled = true;
@@ -186,9 +197,9 @@
         P.message(t("Imported") + ": " + P.plural("projects", result.created.length), "ok");
         importForm.reset(); preview.replaceChildren(); confirmButton.hidden = true;
         document.dispatchEvent(new Event("partnerstwa:projects-import"));
-      }).catch(function (error) { refuse(error.message); }).then(function () { confirmButton.disabled = false; });
+      }).catch(function (error) { refuse(P.reason(error)); }).then(function () { confirmButton.disabled = false; });
     });
   }
 
-  window.PWorkspaceItems = {areaItem: areaItem, projectItem: projectItem};
+  window.PWorkspaceItems = {areaItem: areaItem, projectItem: projectItem, money: money};
 })();
