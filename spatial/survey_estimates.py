@@ -403,12 +403,16 @@ def measure_values(question: Question, measure: Measure, answers: pd.Series) -> 
 
 def estimate_question(question: Question, answers: pd.Series, weights: Weights,
                       domains: dict[str, pd.Series],
-                      members: Mapping[str, frozenset[str]] | None = None) -> list[dict]:
+                      members: Mapping[str, frozenset[str]] | None = None,
+                      withheld: Mapping[str, str] | None = None) -> list[dict]:
     """Every measure of ``question`` in every domain: dicts with the measure, the domain and
     the ``Estimate`` fields (suppressed ones without numbers).
 
     With ``members`` (the gminas of each domain) small domains are also protected against
-    subtraction: ``spatial.disclosure.protected_domains`` on the respondents who answered."""
+    subtraction: ``spatial.disclosure.protected_domains`` on the respondents who answered.
+    ``withheld`` (domain -> reason) are domains whose respondent counts are withheld: they
+    are withheld in every measure too (withholding more never discloses anything), so no
+    question shows a domain the survey's own table hides."""
     out = []
     for measure in measures(question):
         y = measure_values(question, measure, answers)
@@ -418,6 +422,7 @@ def estimate_question(question: Question, answers: pd.Series, weights: Weights,
             counts = {name: int((mask.to_numpy(dtype=bool) & answered).sum())
                       for name, mask in domains.items()}
             hidden = suppression_reasons(counts, members, MIN_RESPONDENTS)
+        hidden = {**(withheld or {}), **hidden}
         for name, mask in domains.items():
             result = SUPPRESSED if name in hidden else weighted_estimate(
                 y, weights, mask, proportion=measure.proportion)

@@ -137,7 +137,7 @@ def _compute(engine: sa.Engine, pid: str, survey: dict) -> dict:
         q = _question(row)
         values = pd.Series([a.get(q.code) for a in answers], index=responses.index,
                            dtype=object)
-        results = (estimate_question(q, values, weights, masks, members)
+        results = (estimate_question(q, values, weights, masks, members, withheld)
                    if q.kind != "text" else [])
         out_questions.append({"code": q.code, "text": q.text, "kind": q.kind,
                               "position": row["position"], **_shown_options(q, results)})
