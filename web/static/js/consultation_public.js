@@ -29,6 +29,11 @@
   function showPartnership() {
     if (outline) { map.fitBounds(outline.getBounds()); } else { map.setView([52.1, 19.4], 6); }
   }
+  // the view the map settled on (zoom and centre), for whoever checks where it is
+  map.on("moveend", function () {
+    var c = map.getCenter();
+    document.body.dataset.mapView = map.getZoom() + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4);
+  });
   showPartnership();
   L.control.scale({metric: true, imperial: false}).addTo(map);
   var box = map.getContainer();
