@@ -77,8 +77,14 @@ def test_a_resident_answers_on_a_phone(browser, live_url, consultation):
     assert "Dziękujemy" in page.inner_text("#form-status")
     # The walk: the form emptied but the map stayed zoomed into the gmina. It shows the whole
     # partnership again, the gmina choice is cleared and the thanks have the focus.
-    # The map's own view (zoom/centre after it settled) is the one it started with.
-    page.wait_for_function(f"document.body.dataset.mapView === {start_view!r}", timeout=WAIT)
+    # The map's own view after it settled: centred on the partnership again (the centre of a
+    # fitted box does not depend on the map's size; its zoom does, and the layout of a phone
+    # may still change after the first fit) and zoomed out from the gmina's 12.
+    centre = start_view.split("/", 1)[1]
+    page.wait_for_function(
+        "(() => { const v = (document.body.dataset.mapView || '').split('/');"
+        f" return v.slice(1).join('/') === {centre!r} && Number(v[0]) < 12; }})()",
+        timeout=WAIT)
     assert page.input_value("#gmina-jump") == ""
     assert page.evaluate("document.activeElement.id") == "form-status"
     assert page.locator("#places li").count() == 0
