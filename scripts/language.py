@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import cache
-from pathlib import Path
 
 from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
 
+from core.catalogue import translations as _translations
 from core.errors import N_, PartnerstwaError, Text, fill
 from layers.library_reasons import library_detail, library_reason
 
 LANGS = ("pl", "en")
 DEFAULT = "pl"
 ENV = "PARTNERSTWA_LANG"
-CATALOGUE = Path(__file__).resolve().parent.parent / "web" / "translations"
 
 # argparse's own words (usage, its errors, the help's headings), translated by our catalogue.
 ARGPARSE_TEXTS = (
@@ -59,11 +56,6 @@ def choose(argv: list[str], configured: str | None = None) -> str:
     return value if value in LANGS else DEFAULT
 
 
-@cache
-def _translations(lang: str) -> NullTranslations:
-    if lang == "en":  # the templates are English
-        return NullTranslations()
-    return Translations.load(str(CATALOGUE), [lang])
 
 
 def use(lang: str) -> None:

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
-from babel.support import NullTranslations, Translations
-
+from core.catalogue import translations as _translations
 from core.errors import N_, Text, fill
 
 # The kind of a gmina by the TERYT code's 7th digit.
@@ -27,7 +24,6 @@ GMINA_KINDS = {1: N_("urban gmina"), 2: N_("rural gmina"), 3: N_("urban-rural gm
                4: N_("town part of an urban-rural gmina"),
                5: N_("rural part of an urban-rural gmina")}
 LABEL = "%(name)s (%(kind)s)"
-CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "translations"
 
 
 def gmina_kind(teryt: str) -> Text | None:
@@ -52,11 +48,6 @@ def gmina_labels(gminas: Iterable[tuple[str, str]]) -> dict[str, Text | str]:
             for teryt, name in pairs}
 
 
-@cache
-def _translations(lang: str) -> NullTranslations:
-    if lang == "en":  # the templates are English
-        return NullTranslations()
-    return Translations.load(str(CATALOGUE), [lang])
 
 
 def in_language(value, lang: str) -> str:
